@@ -1,0 +1,3 @@
+"""Peta Sentra UMKM Kota Malang: domain and spatial logic (no Streamlit here)."""
+
+__all__: list[str] = []

@@ -1,0 +1,116 @@
+"""One place for paths, coordinate reference systems, thresholds and URLs.
+
+Every other module reads its configuration from here, so a deployment changes one file (or a
+few environment variables) and nothing else.
+
+Environment variables
+---------------------
+DATABASE_URL
+    Any SQLAlchemy URL. Default: the embedded SQLite file ``data/umkm.sqlite``.
+PETA_UMKM_LANG
+    Default UI language, ``id`` (Bahasa Indonesia) or ``en``.
+PETA_UMKM_OFFLINE_ASSETS
+    ``1`` serves Leaflet and its plugins from the app's own static files instead of CDNs
+    (city intranets without internet).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "BOUNDARIES_LICENSE_PATH",
+    "BOUNDARIES_PATH",
+    "BOUNDARIES_SOURCE_PATH",
+    "CITY_KODE",
+    "CRS_METRIC",
+    "CRS_STORAGE",
+    "CURATED_EARLIER",
+    "CURATED_NOW",
+    "CURATED_TARGET",
+    "DATA_DIR",
+    "DEFAULT_DB_PATH",
+    "DEFAULT_LANG",
+    "DEMO_SEED",
+    "KELURAHAN_ASSIGN_TOLERANCE_M",
+    "KECAMATAN_NAMES",
+    "NAME_MATCH_MIN_SCORE",
+    "OFFICES_PATH",
+    "PROJECT_ROOT",
+    "SENTRA_PATH",
+    "UPSTREAM_ATTRIBUTION",
+    "UPSTREAM_COMMIT",
+    "UPSTREAM_SHA256",
+    "UPSTREAM_URL",
+    "database_url",
+    "offline_assets",
+]
+
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = PROJECT_ROOT / "data"
+
+# --- Coordinate reference systems -------------------------------------------------------
+#: Storage and display: WGS 84 longitude/latitude.
+CRS_STORAGE = "EPSG:4326"
+#: Metric work (areas, distances, buffers): WGS 84 / UTM zone 49S, which covers Kota Malang.
+CRS_METRIC = "EPSG:32749"
+
+# --- Official boundaries (upstream: cahyadsn/wilayah_boundaries, MIT) ------------------------
+CITY_KODE = "35.73"
+UPSTREAM_COMMIT = "3c5a7960f4d227a38489094d84252bdbb3f978a5"
+UPSTREAM_URL = (
+    "https://raw.githubusercontent.com/cahyadsn/wilayah_boundaries/"
+    f"{UPSTREAM_COMMIT}/db/kel/35/wilayah_boundaries_kel_35.73.sql"
+)
+UPSTREAM_SHA256 = "83e6db7591099c9b3019d21c90153affc22ada974b9214725ecb64de0a8adfa6"
+UPSTREAM_ATTRIBUTION = "Batas wilayah: cahyadsn/wilayah_boundaries (MIT)"
+
+#: The shipped, converted kelurahan layer (written by ``python -m geo boundaries build``).
+BOUNDARIES_PATH: Path = DATA_DIR / "kelurahan_kota_malang.geojson"
+#: Provenance of the shipped layer: source URL, commit, sha256.
+BOUNDARIES_SOURCE_PATH: Path = DATA_DIR / "kelurahan_kota_malang.source.json"
+#: The upstream MIT notice, shipped beside the converted layer.
+BOUNDARIES_LICENSE_PATH: Path = DATA_DIR / "LICENSE.wilayah_boundaries"
+
+#: Kecamatan of Kota Malang by kode (Kepmendagri No 300.2.2-2430 Tahun 2025).
+KECAMATAN_NAMES: dict[str, str] = {
+    "35.73.01": "Blimbing",
+    "35.73.02": "Klojen",
+    "35.73.03": "Kedungkandang",
+    "35.73.04": "Sukun",
+    "35.73.05": "Lowokwaru",
+}
+
+#: A point outside every kelurahan polygon but this close (metres, EPSG:32749) to one is
+#: given the nearest kelurahan. The upstream polygons are simplified: they leave ~200 slivers
+#: between neighbours (largest ~4,400 m², at most ~40 m from a polygon) and their outer edge
+#: is off by tens of metres in places. 100 m covers both; a point farther out is outside.
+KELURAHAN_ASSIGN_TOLERANCE_M = 100.0
+
+#: Minimum rapidfuzz ratio (0-100) for a misspelt kelurahan name to be accepted. Below it a
+#: name is rejected rather than forced onto a near match ("Kademangan" is not "Kedungkandang").
+NAME_MATCH_MIN_SCORE = 85.0
+
+# --- Project data written by us --------------------------------------------------------------
+SENTRA_PATH: Path = DATA_DIR / "sentra.csv"
+OFFICES_PATH: Path = DATA_DIR / "kantor.csv"
+DEFAULT_DB_PATH: Path = DATA_DIR / "umkm.sqlite"
+
+# --- Program figures (Pemkot Malang news on the Sahabat UMKM program; see ../shared FACTS) ---
+CURATED_EARLIER = 19_000
+CURATED_NOW = 21_270
+CURATED_TARGET = 30_000
+DEMO_SEED = 35_73
+
+DEFAULT_LANG = os.environ.get("PETA_UMKM_LANG", "id")
+
+
+def database_url() -> str:
+    """Return the store's SQLAlchemy URL: ``DATABASE_URL`` or the embedded SQLite file."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def offline_assets() -> bool:
+    """Return True when Leaflet assets must come from the app's static files, not CDNs."""
+    return os.environ.get("PETA_UMKM_OFFLINE_ASSETS", "0").lower() in {"1", "true", "yes"}
