@@ -247,12 +247,8 @@ def classify_size(
     if m is None and o is None:
         raise ValueError("classify_size needs modal or omzet")
     index = (m if m is not None else o).index
-    by_modal = (
-        _classes(m.to_numpy(), _MODAL_LIMITS) if m is not None else np.full(len(index), None)
-    )
-    by_omzet = (
-        _classes(o.to_numpy(), _OMZET_LIMITS) if o is not None else np.full(len(index), None)
-    )
+    by_modal = _classes(m.to_numpy(), _MODAL_LIMITS) if m is not None else np.full(len(index), None)
+    by_omzet = _classes(o.to_numpy(), _OMZET_LIMITS) if o is not None else np.full(len(index), None)
     result = np.where(pd.isna(by_omzet), by_modal, by_omzet)
     return pd.Series(result, index=index, dtype="string", name="skala")
 

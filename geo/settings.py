@@ -33,8 +33,8 @@ __all__ = [
     "DEFAULT_DB_PATH",
     "DEFAULT_LANG",
     "DEMO_SEED",
-    "KELURAHAN_ASSIGN_TOLERANCE_M",
     "KECAMATAN_NAMES",
+    "KELURAHAN_ASSIGN_TOLERANCE_M",
     "NAME_MATCH_MIN_SCORE",
     "OFFICES_PATH",
     "PROJECT_ROOT",
@@ -83,10 +83,12 @@ KECAMATAN_NAMES: dict[str, str] = {
 }
 
 #: A point outside every kelurahan polygon but this close (metres, EPSG:32749) to one is
-#: given the nearest kelurahan. The upstream polygons are simplified: they leave ~200 slivers
-#: between neighbours (largest ~4,400 m², at most ~40 m from a polygon) and their outer edge
-#: is off by tens of metres in places. 100 m covers both; a point farther out is outside.
-KELURAHAN_ASSIGN_TOLERANCE_M = 100.0
+#: given the nearest. The upstream polygons are simplified: they leave ~200 slivers between
+#: neighbours (0.07 km² in all, largest ~4,400 m²) whose every interior point lies within
+#: 5.5 m of a polygon (largest inscribed circle, measured). 25 m closes every sliver with a
+#: margin and forgives a GPS fix a few metres past the city edge, while a point 25 m or more
+#: beyond the edge is reported as outside Kota Malang with its distance.
+KELURAHAN_ASSIGN_TOLERANCE_M = 25.0
 
 #: Minimum rapidfuzz ratio (0-100) for a misspelt kelurahan name to be accepted. Below it a
 #: name is rejected rather than forced onto a near match ("Kademangan" is not "Kedungkandang").
