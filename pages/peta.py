@@ -1,0 +1,312 @@
+"""Peta UMKM: UMKM and sentra over kelurahan and kecamatan, filters, Sahabat UMKM coverage flags.
+
+The page composes: the view (filters, metric, basemap, map position) comes from the URL query
+string and goes back to it, the register is filtered with :mod:`geo.filters`, coverage and the
+profile come from :mod:`geo.coverage`, and the map is :func:`geo.mapview.build_map`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import mapview, settings, wilayah
+from geo.access import sees_personal
+from geo.coverage import coverage, flagged_kelurahan, kelurahan_profile
+from geo.filters import METRICS, MapView, RegisterFilter, kelurahan_options
+from geo.i18n import category_label, format_number
+from geo.kpi import counts_by
+from geo.register import SECTORS, SIZE_CLASSES
+from geo.sentra import sentra_summary
+from pages._common import (
+    current_lang,
+    current_role,
+    data_version,
+    demo_banner,
+    get_store,
+    register_for_role,
+    require_page,
+    tr,
+)
+
+require_page("peta")
+LANG = current_lang()
+ROLE = current_role()
+store = get_store()
+VERSION = data_version(store)
+
+
+# --- cached inputs (pan and zoom rerun the script; none of this is redone) ---------------
+@st.cache_data(show_spinner=False)
+def _boundaries() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    kel = wilayah.kelurahan()
+    return kel, wilayah.kecamatan(kel)
+
+
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=2)
+def _tables(url: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    s = get_store()
+    return s.read_sentra(), s.read_sahabat(), s.read_visits()
+
+
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=16)
+def _filtered(
+    url: str, version: str, flt: RegisterFilter, personal: bool
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    register = register_for_role()
+    rows = flt.apply(register)
+    kel, _ = _boundaries()
+    _, sahabat, visits = _tables(url, version)
+    cov = coverage(kel, rows, sahabat, visits, as_of=date.today())
+    return rows, cov
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _map(
+    url: str,
+    version: str,
+    flt: RegisterFilter,
+    metric: str,
+    basemap: str,
+    personal: bool,
+    lang: str,
+) -> folium.Map:
+    rows, cov = _filtered(url, version, flt, personal)
+    kel, kec = _boundaries()
+    sentra, _, _ = _tables(url, version)
+    return mapview.build_map(
+        kelurahan=kel,
+        kecamatan=kec,
+        umkm=rows,
+        sentra=sentra_summary(sentra, rows),
+        coverage=cov,
+        metric=metric,
+        basemap=basemap,
+        show_personal=personal,
+        offline=settings.offline_assets(),
+        lang=lang,
+    )
+
+
+# --- view from the URL -----------------------------------------------------------------------
+view = MapView.from_query(st.query_params.to_dict())
+kel, _ = _boundaries()
+sentra_all, _, _ = _tables(settings.database_url(), VERSION)
+
+# Widgets keep their state under keys; the URL seeds them once per session (or when a shared
+# link with another view is opened), so a default never changes under a widget's feet.
+_KEYS = "peta_query"
+if st.session_state.get(_KEYS) != view.to_query():
+    f = view.filter
+    st.session_state.update(
+        {
+            "peta_sektor": list(f.sektor),
+            "peta_skala": list(f.skala),
+            "peta_kecamatan": list(f.kecamatan),
+            "peta_kelurahan": list(f.kelurahan),
+            "peta_sentra": [s for s in f.sentra if s in set(sentra_all["id"])],
+            "peta_tanggal_aktif": f.dari is not None or f.sampai is not None,
+            "peta_tanggal": (f.dari or date(2024, 6, 1), f.sampai or date.today()),
+            "peta_cari": f.cari,
+            "peta_metrik": view.metric,
+            "peta_basemap": view.basemap,
+        }
+    )
+
+st.title(tr("peta.title"))
+demo_banner(store)
+
+with st.sidebar:
+    st.subheader(tr("peta.filters"))
+    sektor = st.multiselect(
+        tr("peta.sektor"),
+        list(SECTORS),
+        key="peta_sektor",
+        placeholder=tr("peta.semua"),
+        format_func=lambda c: category_label("sektor", c, LANG),
+    )
+    skala = st.multiselect(
+        tr("peta.skala"),
+        list(SIZE_CLASSES),
+        key="peta_skala",
+        placeholder=tr("peta.semua"),
+        format_func=lambda c: category_label("skala", c, LANG),
+    )
+    kecamatan = st.multiselect(
+        tr("peta.kecamatan"),
+        list(settings.KECAMATAN_NAMES),
+        key="peta_kecamatan",
+        placeholder=tr("peta.semua"),
+        format_func=settings.KECAMATAN_NAMES.__getitem__,
+    )
+    options = kelurahan_options(kel, kecamatan=tuple(kecamatan))
+    names = dict(zip(options["kode"], options["nama"], strict=True))
+    # Cascade: drop chosen kelurahan that left the kecamatan choice before drawing the widget.
+    st.session_state["peta_kelurahan"] = [
+        k for k in st.session_state.get("peta_kelurahan", []) if k in names
+    ]
+    kelurahan = st.multiselect(
+        tr("peta.kelurahan"),
+        list(names),
+        key="peta_kelurahan",
+        placeholder=tr("peta.semua"),
+        format_func=names.__getitem__,
+    )
+    sentra_names = dict(zip(sentra_all["id"], sentra_all["nama"], strict=True))
+    sentra = st.multiselect(
+        tr("peta.sentra"),
+        list(sentra_names),
+        key="peta_sentra",
+        placeholder=tr("peta.semua"),
+        format_func=sentra_names.__getitem__,
+    )
+    use_dates = st.checkbox(tr("peta.tanggal_aktif"), key="peta_tanggal_aktif")
+    dari = sampai = None
+    if use_dates:
+        picked = st.date_input(tr("peta.tanggal"), key="peta_tanggal", format="DD/MM/YYYY")
+        if isinstance(picked, tuple) and len(picked) == 2:
+            dari, sampai = picked
+    cari = st.text_input(tr("peta.cari"), key="peta_cari")
+    st.divider()
+    metric = st.selectbox(
+        tr("peta.metrik"),
+        list(METRICS),
+        key="peta_metrik",
+        format_func=lambda m: mapview.layer_names(LANG)[m],
+    )
+    basemap = st.radio(
+        tr("peta.basemap"),
+        ["osm", "light"],
+        key="peta_basemap",
+        format_func=lambda b: tr(f"peta.basemap.{b}"),
+        horizontal=True,
+    )
+
+flt = RegisterFilter(
+    sektor=tuple(sektor),
+    skala=tuple(skala),
+    kecamatan=tuple(kecamatan),
+    kelurahan=tuple(kelurahan),
+    sentra=tuple(sentra),
+    dari=dari,
+    sampai=sampai,
+    cari=cari.strip(),
+)
+view = MapView(filter=flt, metric=metric, basemap=basemap, center=view.center, zoom=view.zoom)
+personal = sees_personal(ROLE)
+url = settings.database_url()
+rows, cov = _filtered(url, VERSION, flt, personal)
+
+# --- summary -------------------------------------------------------------------------------
+active = rows[rows["status"] == "aktif"]
+flagged = flagged_kelurahan(cov)
+c1, c2, c3 = st.columns(3)
+c1.metric(tr("peta.jumlah_umkm"), format_number(len(active), LANG))
+c2.metric(tr("peta.jumlah_kelurahan"), format_number(int((cov["umkm_aktif"] > 0).sum()), LANG))
+c3.metric(tr("peta.jumlah_flag"), format_number(len(flagged), LANG))
+
+# --- map -----------------------------------------------------------------------------------
+m = _map(url, VERSION, flt, metric, basemap, personal, LANG)
+state = st_folium(
+    m,
+    key="peta_umkm",
+    height=620,
+    use_container_width=True,
+    center=list(view.center) if view.center else None,
+    zoom=view.zoom,
+    returned_objects=[*mapview.RETURNED_OBJECTS, "center", "zoom"],
+)
+if state and state.get("center") and state.get("zoom"):
+    centre = state["center"]
+    view = MapView(
+        filter=flt,
+        metric=metric,
+        basemap=basemap,
+        center=(round(centre["lat"], 5), round(centre["lng"], 5)),
+        zoom=int(state["zoom"]),
+    )
+query = view.to_query()
+st.session_state[_KEYS] = query
+if query != st.query_params.to_dict():
+    st.query_params.from_dict(query)
+
+# --- profile of the clicked kelurahan -------------------------------------------------------
+clicked = mapview.clicked_kelurahan(state)
+left, right = st.columns([3, 2])
+with right:
+    st.subheader(tr("peta.profil"))
+    if clicked is None:
+        st.caption(tr("peta.profil_hint"))
+    else:
+        profile = kelurahan_profile(cov, clicked, register=rows, sentra=sentra_all)
+        row = profile["coverage"]
+        st.markdown(f"**{row['nama']}** · {tr('peta.kecamatan')} {row['kecamatan']}")
+        p1, p2 = st.columns(2)
+        p1.metric(tr("peta.jumlah_umkm"), format_number(row["umkm_aktif"], LANG))
+        p2.metric(tr("peta.sahabat_aktif"), format_number(row["sahabat_aktif"], LANG))
+        if row["flagged"]:
+            st.error(row["alasan"], icon=":material/flag:")
+        else:
+            st.success(tr("peta.tidak_ditandai"), icon=":material/check:")
+        if len(profile["sentra"]):
+            st.markdown(
+                tr("peta.sentra_di_sini") + " " + ", ".join(profile["sentra"]["nama"].tolist())
+            )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("peta.sektor"): [
+                        category_label("sektor", k, LANG) for k in profile["per_sektor"].index
+                    ],
+                    tr("peta.jumlah"): [
+                        format_number(v, LANG) for v in profile["per_sektor"].to_numpy()
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+with left:
+    st.subheader(tr("peta.ringkasan"))
+    s1, s2 = st.columns(2)
+    for column, target in (("sektor", s1), ("skala", s2)):
+        counts = counts_by(rows, column, lang=LANG)
+        target.dataframe(
+            pd.DataFrame(
+                {
+                    tr(f"peta.{column}"): counts["label"],
+                    tr("peta.jumlah"): [format_number(v, LANG) for v in counts["jumlah"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+st.subheader(tr("peta.daftar_flag"))
+if flagged.empty:
+    st.info(tr("peta.tidak_ada_flag"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("peta.peringkat"): flagged["peringkat"].to_numpy(),
+                tr("peta.kelurahan"): flagged["nama"].to_numpy(),
+                tr("peta.kecamatan"): flagged["kecamatan"].to_numpy(),
+                tr("peta.jumlah_umkm"): [format_number(v, LANG) for v in flagged["umkm_aktif"]],
+                tr("peta.sahabat_aktif"): flagged["sahabat_aktif"].to_numpy(),
+                tr("peta.alasan"): flagged["alasan"].to_numpy(),
+                tr("peta.prioritas"): [
+                    format_number(v, LANG, decimals=1) for v in flagged["prioritas"]
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+st.caption(tr("peta.atribusi", upstream=settings.UPSTREAM_ATTRIBUTION))
