@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.access import pages_for
 from geo.i18n import LANGUAGES
-from pages._common import LANG_KEY, current_lang, tr
+from pages._auth import account_sidebar, refuse_unless_allowed
+from pages._common import LANG_KEY, current_lang, current_role, tr
 
 st.set_page_config(page_title="Peta Sentra UMKM Kota Malang", layout="wide")
 
-#: The app's pages: (script, message key of its title, icon). The first is the default page;
-#: adding a page is adding a line.
+#: The app's pages: (page id = script stem under pages/, message key of its title, icon).
+#: Who may open which page is decided in geo/access.py; adding a page is a line here and
+#: a line there. The first page a role may open is its default page.
 PAGES: list[tuple[str, str, str]] = [
-    ("pages/beranda.py", "nav.beranda", ":material/home:"),
+    ("beranda", "nav.beranda", ":material/home:"),
+    ("peta", "nav.peta", ":material/map:"),
+    ("dasbor", "nav.dasbor", ":material/monitoring:"),
+    ("perencanaan", "nav.perencanaan", ":material/route:"),
+    ("klaster", "nav.klaster", ":material/bubble_chart:"),
+    ("sentra_publik", "nav.sentra_publik", ":material/storefront:"),
+    ("data", "nav.data", ":material/upload_file:"),
+    ("admin", "nav.admin", ":material/admin_panel_settings:"),
+    ("masuk", "nav.masuk", ":material/login:"),
 ]
 
 st.session_state.setdefault(LANG_KEY, current_lang())
@@ -27,10 +38,22 @@ st.sidebar.selectbox(
     key=LANG_KEY,
 )
 
-navigation = st.navigation(
-    [
-        st.Page(script, title=tr(title_key), icon=icon, default=index == 0)
-        for index, (script, title_key, icon) in enumerate(PAGES)
-    ]
-)
+account_sidebar()  # session expiry, single sign-on, "Keluar"; before the role is read
+
+# Every page is registered, but only the role's pages are shown in the menu; a page the role
+# may not open (typed URL, expired session) is refused here, before its script runs.
+allowed = pages_for(current_role())
+default_page = next(page for page, _, _ in PAGES if page in allowed)
+registered = {
+    page: st.Page(
+        f"pages/{page}.py",
+        title=tr(title_key),
+        icon=icon,
+        default=page == default_page,
+        visibility="visible" if page in allowed else "hidden",
+    )
+    for page, title_key, icon in PAGES
+}
+navigation = st.navigation(list(registered.values()))
+refuse_unless_allowed(next(p for p, obj in registered.items() if obj is navigation))
 navigation.run()

@@ -4,10 +4,17 @@ Commands
 --------
 demo        generate the deterministic demo data set into the store
 info        counts per kecamatan, sector and size class
-import      import a CSV in the register's own columns (all rows or none)
-export      write the register as CSV, GeoJSON or GeoPackage
+import      ``import FILE --dry-run|--commit [--report PATH] [--sheet NAME] [--place-missing]``:
+            check or store a register (CSV, XLSX, GeoJSON, GPKG), all accepted rows or none
+export      write the register as CSV, XLSX, GeoJSON or GeoPackage
 boundaries  ``boundaries build --source PATH_OR_URL``: convert the upstream boundaries
 resolve     resolve an officer's spelling of a kelurahan to its kode
+user        officer accounts: ``user add NAME --peran ROLE``, ``list``, ``disable``, ``enable``,
+            ``passwd``, ``role`` (password asked twice, or ``--password-stdin``)
+plan        visit routes: ``plan --stops FILE --officers N --output DIR`` (exit 3 when a
+            must-visit stop had to be dropped)
+brief       ``brief --period 2026-Q3|2026-09|2026 --format pdf|html --output PATH``: the
+            one-page leadership brief (Laporan Ringkas)
 
 The store is the one ``DATABASE_URL`` names (default: the SQLite file under ``data/``).
 Errors exit non-zero with a message naming file, row and column.
@@ -16,7 +23,6 @@ Errors exit non-zero with a message naming file, row and column.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +59,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
         data = demo.generate(seed=args.seed, count=args.count, progress=progress)
     demo.load_into(store, data)
+    from geo import audit
+
+    audit.record(
+        store, audit.cli_actor(), audit.DATASET_REPLACE, "data contoh", f"seed {args.seed}"
+    )
     active = int((data.umkm["status"] == "aktif").sum())
     print(
         f"Data contoh (seed {args.seed}): {active:,} UMKM aktif, {len(data.umkm):,} total, "
@@ -81,39 +92,66 @@ def _cmd_info(_args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from geo.importer import RegisterImportError, read_register_csv
+    from tqdm import tqdm
 
-    path = Path(args.file)
+    from geo import audit
+    from geo.importer import import_file
+
+    with tqdm(total=100, desc=Path(args.file).name, unit="%", file=sys.stderr) as bar:
+
+        def progress(fraction: float, message: str) -> None:
+            bar.set_postfix_str(message[:40])
+            bar.update(round(fraction * 100) - bar.n)
+
+        status, out, err = import_file(
+            args.file,
+            store=_store(),
+            commit=args.commit,
+            user=audit.cli_actor(),
+            sheet=args.sheet,
+            place_missing=args.place_missing,
+            on_duplicate=args.on_duplicate,
+            skip_errors=args.skip_errors,
+            report_path=args.report,
+            progress=progress,
+        )
+    for line in err:
+        print(line, file=sys.stderr)
+    for line in out:
+        print(line)
+    return status
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from geo import audit, auth
+
     try:
-        register = read_register_csv(path)
-    except RegisterImportError as exc:
-        print(f"{path}: {exc}", file=sys.stderr)
+        password = None
+        if args.action in ("add", "passwd"):
+            password = auth.read_new_password(stdin=args.password_stdin)
+        message = auth.run_user_command(
+            _store(),
+            args.action,
+            username=args.username,
+            peran=args.peran,
+            password=password,
+            by=audit.cli_actor(),
+        )
+    except auth.AuthError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    store = _store()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    batch = store.create_import_batch(path.name, digest, len(register))
-    try:
-        store.write_umkm(register, batch_id=batch)
-    except ValueError as exc:
-        store.delete_batch(batch)
-        print(f"{path}: {exc}; nothing was stored", file=sys.stderr)
-        return 2
-    print(f"{len(register):,} UMKM imported from {path.name} (batch {batch})")
+    print(message)
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    store = _store()
-    register = store.read_umkm()
+    from geo.export import export_bytes
+
+    register = _store().read_umkm(presisi_lokasi=True)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if args.format == "csv":
-        register.drop(columns="geometry").to_csv(out, index=False, date_format="%Y-%m-%d")
-    elif args.format == "geojson":
-        dates = register["tanggal_terkurasi"].dt.strftime("%Y-%m-%d")
-        register.assign(tanggal_terkurasi=dates).to_file(out, driver="GeoJSON")
-    else:
-        register.to_file(out, driver="GPKG", layer="umkm")
+    role = "publik" if args.without_personal else "admin"  # the CLI is the data staff's
+    out.write_bytes(export_bytes(register, fmt=args.format, role=role))
     print(f"{len(register):,} UMKM written to {out} ({args.format})")
     return 0
 
@@ -150,6 +188,78 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from geo import routing, routing_export, stops
+
+    steps = ["baca", "waktu_tempuh", "cari", "tulis"]
+    with tqdm(total=len(steps), desc="Rencana rute", unit="langkah", file=sys.stderr) as bar:
+
+        def progress(name: str) -> None:
+            bar.update(steps.index(name) - bar.n)
+            bar.set_postfix_str(name)
+
+        try:
+            plan, files = routing_export.plan_from_csv(
+                args.stops,
+                args.output,
+                officers=args.officers,
+                depot=args.depot,
+                start=args.start,
+                end=args.end,
+                minutes_per_stop=args.minutes_per_stop,
+                time_limit_s=args.time_limit,
+                osrm_url=routing.osrm_url(),
+                progress=progress,
+                on_solution=lambda cost: bar.set_postfix_str(f"cari: biaya {cost:,}"),
+            )
+        except (stops.StopError, routing.OsrmError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        bar.update(len(steps) - bar.n)
+    summary = plan.summary()
+    print(f"{summary['visited']} of {summary['stops']} stops planned, status {plan.status}")
+    for officer in summary["officers"]:
+        print(
+            f"  officer {officer['officer']}: {officer['stops']} stops, "
+            f"{officer['depart'] or '-'}-{officer['return'] or '-'}, "
+            f"{officer['total_minutes']:.0f} min"
+        )
+    for row in plan.dropped.itertuples(index=False):
+        print(f"  dropped {row.id}: {row.alasan}")
+    print(f"{len(files)} files written to {args.output}")
+    return 3 if plan.status == "infeasible" else 0
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from geo import brief
+
+    with tqdm(total=100, desc="Laporan Ringkas", unit="%", file=sys.stderr) as bar:
+
+        def progress(fraction: float, message: str) -> None:
+            bar.set_postfix_str(message[:40])
+            bar.update(round(fraction * 100) - bar.n)
+
+        try:
+            out, figures = brief.write_brief(
+                _store(),
+                period=args.period,
+                fmt=args.format,
+                output=Path(args.output),
+                lang=args.lang,
+                progress=progress,
+            )
+        except ValueError as exc:
+            bar.close()
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    print(f"{figures.period.label(args.lang)} ({figures.period.code}) -> {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.split("\n")[0])
@@ -164,13 +274,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="counts per kecamatan, sector and size")
     p.set_defaults(func=_cmd_info)
 
-    p = sub.add_parser("import", help="import a CSV in the register's columns")
+    p = sub.add_parser("import", help="check or import a register (CSV, XLSX, GeoJSON, GPKG)")
     p.add_argument("file")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    mode.add_argument("--commit", action="store_true", help="store the accepted rows")
+    p.add_argument("--report", default=None, help="write the row-level report (CSV) here")
+    p.add_argument("--sheet", default=None, help="XLSX sheet or GeoPackage layer")
+    p.add_argument(
+        "--place-missing",
+        action="store_true",
+        help="place rows without coordinates inside their kelurahan (presisi_lokasi = kelurahan)",
+    )
+    p.add_argument("--on-duplicate", choices=["lewati", "perbarui"], default="lewati")
+    p.add_argument("--skip-errors", action="store_true", help="commit despite rows in galat")
     p.set_defaults(func=_cmd_import)
 
+    p = sub.add_parser("user", help="officer accounts: add, list, disable, enable, passwd, role")
+    p.add_argument("action", choices=["add", "list", "disable", "enable", "passwd", "role"])
+    p.add_argument("username", nargs="?", default=None)
+    p.add_argument("--peran", choices=["perencana", "pimpinan", "admin"], default=None)
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (scripts)"
+    )
+    p.set_defaults(func=_cmd_user)
+
     p = sub.add_parser("export", help="export the register")
-    p.add_argument("--format", choices=["csv", "geojson", "gpkg"], required=True)
+    p.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"], required=True)
     p.add_argument("--output", required=True)
+    p.add_argument("--without-personal", action="store_true", help="drop pemilik/telepon/alamat")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("boundaries", help="official boundaries")
@@ -189,6 +321,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--kecamatan", default=None)
     p.set_defaults(func=_cmd_resolve)
+
+    p = sub.add_parser("brief", help="the one-page leadership brief (Laporan Ringkas)")
+    p.add_argument("--period", default=None, help="2026-Q3, 2026-09 or 2026 (default: latest)")
+    p.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    p.add_argument("--output", required=True)
+    p.add_argument("--lang", choices=["id", "en"], default=settings.DEFAULT_LANG)
+    p.set_defaults(func=_cmd_brief)
+
+    p = sub.add_parser("plan", help="plan visit routes for officers from a CSV of stops")
+    p.add_argument("--stops", required=True, help="CSV: id, nama, lat, lon[, window_*, ...]")
+    p.add_argument("--officers", type=int, required=True)
+    p.add_argument("--depot", default=None, help="office id or name (data/kantor.csv)")
+    p.add_argument("--start", default="08:00", help="HH:MM")
+    p.add_argument("--end", default="15:00", help="HH:MM")
+    p.add_argument("--minutes-per-stop", type=int, default=30)
+    p.add_argument("--time-limit", type=float, default=None, help="search seconds")
+    p.add_argument("--output", required=True, help="folder for route_N.gpx/csv and summary")
+    p.set_defaults(func=_cmd_plan)
     return parser
 
 

@@ -37,6 +37,7 @@ import datetime
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -59,6 +60,7 @@ __all__ = [
     "describe_reason",
     "describe_reasons",
     "flagged_kelurahan",
+    "kelurahan_profile",
     "priority",
     "reason_codes",
 ]
@@ -587,3 +589,45 @@ def flagged_kelurahan(cov: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     flagged = cov[cov["flagged"].to_numpy(dtype=bool)]
     return flagged.sort_values("peringkat", kind="mergesort").reset_index(drop=True)
+
+
+def kelurahan_profile(
+    cov: gpd.GeoDataFrame,
+    kode: str,
+    *,
+    register: pd.DataFrame,
+    sentra: pd.DataFrame,
+) -> dict[str, Any]:
+    """Everything the map's profile panel shows for one kelurahan.
+
+    Parameters
+    ----------
+    cov
+        Output of :func:`coverage` for the register the page shows.
+    kode
+        Kelurahan kode (``35.73.KK.LLLL``).
+    register
+        The register rows the page shows (already filtered).
+    sentra
+        Sentra table (``id``, ``nama``, ``komoditas``, ``kode_kelurahan``).
+
+    Returns
+    -------
+    dict
+        ``coverage`` (the kelurahan's coverage row as a dict, without geometry),
+        ``per_sektor`` and ``per_skala`` (active UMKM counts, descending) and ``sentra``
+        (DataFrame of the sentra in the kelurahan). Raises KeyError for an unknown kode.
+    """
+    rows = cov[cov["kode"] == kode]
+    if rows.empty:
+        raise KeyError(kode)
+    row = rows.drop(columns="geometry").iloc[0].to_dict()
+    active = register[(register["kode_kelurahan"] == kode) & (register["status"] == "aktif")]
+    return {
+        "coverage": row,
+        "per_sektor": active["sektor"].value_counts(),
+        "per_skala": active["skala"].value_counts(),
+        "sentra": sentra.loc[
+            sentra["kode_kelurahan"] == kode, ["id", "nama", "komoditas"]
+        ].reset_index(drop=True),
+    }

@@ -155,6 +155,24 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def _merge_feature_messages() -> None:
+    """Add the tables of :mod:`geo.messages` to :data:`MESSAGES`; a repeated key is an error."""
+    import importlib
+    import pkgutil
+
+    import geo.messages
+
+    for info in sorted(pkgutil.iter_modules(geo.messages.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"geo.messages.{info.name}")
+        for key, texts in module.MESSAGES.items():
+            if key in MESSAGES:
+                raise RuntimeError(f"message key {key!r} defined twice (geo.messages.{info.name})")
+            MESSAGES[key] = texts
+
+
+_merge_feature_messages()
+
+
 def normalize_lang(lang: str | None) -> str:
     """Return ``lang`` if it is a known language code, else the fallback ``"id"``."""
     return lang if lang in LANGUAGES else _FALLBACK_LANG

@@ -10,8 +10,9 @@ DATABASE_URL
 PETA_UMKM_LANG
     Default UI language, ``id`` (Bahasa Indonesia) or ``en``.
 PETA_UMKM_OFFLINE_ASSETS
-    ``1`` serves Leaflet and its plugins from the app's own static files instead of CDNs
-    (city intranets without internet).
+    ``1`` (default) serves Leaflet and its plugins from the app's own static files (``static/``,
+    vendored from npm), so maps work on city intranets without internet and citizens' browsers
+    ask no third-party CDN; ``0`` loads them from CDNs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "ASSET_BASE_URL",
     "BOUNDARIES_LICENSE_PATH",
     "BOUNDARIES_PATH",
     "BOUNDARIES_SOURCE_PATH",
@@ -35,10 +37,16 @@ __all__ = [
     "DEMO_SEED",
     "KECAMATAN_NAMES",
     "KELURAHAN_ASSIGN_TOLERANCE_M",
+    "LOGIN_LOCK_MINUTES",
+    "LOGIN_MAX_FAILURES",
     "NAME_MATCH_MIN_SCORE",
     "OFFICES_PATH",
+    "PASSWORD_MIN_LENGTH",
     "PROJECT_ROOT",
+    "PUBLIC_MIN_CELL",
     "SENTRA_PATH",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS",
     "UPSTREAM_ATTRIBUTION",
     "UPSTREAM_COMMIT",
     "UPSTREAM_SHA256",
@@ -107,12 +115,32 @@ DEMO_SEED = 35_73
 
 DEFAULT_LANG = os.environ.get("PETA_UMKM_LANG", "id")
 
+# --- Login and sessions (geo/auth.py) ------------------------------------------------------
+#: Consecutive failed logins that lock an account (and a browser session) for a while.
+LOGIN_MAX_FAILURES = 5
+#: How long such a lock lasts, in minutes.
+LOGIN_LOCK_MINUTES = 15
+#: A signed-in session ends after this many minutes without any interaction ...
+SESSION_IDLE_MINUTES = 30
+#: ... and in any case this many hours after signing in.
+SESSION_MAX_HOURS = 8
+#: Minimum password length (NIST SP 800-63B: at least 8; long passphrases welcome).
+PASSWORD_MIN_LENGTH = 10
+#: Public aggregates: a count below this is shown as "<5" (small-cell suppression).
+PUBLIC_MIN_CELL = 5
+
 
 def database_url() -> str:
     """Return the store's SQLAlchemy URL: ``DATABASE_URL`` or the embedded SQLite file."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
+#: URL prefix under which Streamlit serves ``static/`` (a link to ``geo/static``) when
+#: ``server.enableStaticServing`` is on. Root-absolute because streamlit-folium runs the map in
+#: an iframe under ``/component/...``; behind ``server.baseUrlPath = "x"`` use ``/x/app/static/``.
+ASSET_BASE_URL = os.environ.get("PETA_UMKM_ASSET_BASE_URL", "/app/static/")
+
+
 def offline_assets() -> bool:
     """Return True when Leaflet assets must come from the app's static files, not CDNs."""
-    return os.environ.get("PETA_UMKM_OFFLINE_ASSETS", "0").lower() in {"1", "true", "yes"}
+    return os.environ.get("PETA_UMKM_OFFLINE_ASSETS", "1").lower() in {"1", "true", "yes"}

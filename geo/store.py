@@ -55,6 +55,7 @@ that changes a table also changes the current definition used for reads and writ
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -87,6 +88,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -96,9 +98,11 @@ from sqlalchemy.pool import StaticPool
 from geo import register, settings
 
 __all__ = [
+    "AUDIT_COLUMNS",
     "COUNTABLE_COLUMNS",
     "IMPORT_BATCH_COLUMNS",
     "MIGRATIONS",
+    "USER_COLUMNS",
     "Migration",
     "Store",
     "StoreError",
@@ -119,6 +123,29 @@ IMPORT_BATCH_COLUMNS: dict[str, str] = {
     "jumlah_baris": "int64",
     "jumlah_umkm": "int64",
 }
+
+#: Columns of :meth:`Store.read_users` (never the password hash), with their pandas dtypes.
+USER_COLUMNS: dict[str, str] = {
+    "username": "string",
+    "peran": "string",
+    "aktif": "bool",
+    "dibuat": "datetime64[s]",
+    "gagal_login": "int64",
+    "terkunci_sampai": "datetime64[s]",
+}
+
+#: Columns of :meth:`Store.read_audit`, with their pandas dtypes (``waktu`` in UTC).
+AUDIT_COLUMNS: dict[str, str] = {
+    "id": "int64",
+    "waktu": "datetime64[s]",
+    "pengguna": "string",
+    "aksi": "string",
+    "objek": "string",
+    "rincian": "string",
+}
+
+#: Columns of ``pengguna`` that :meth:`Store.update_user` may change.
+_USER_UPDATABLE = frozenset({"password_hash", "peran", "aktif", "gagal_login", "terkunci_sampai"})
 
 # Rows per executemany call, and ids per ``IN (...)`` list (well under SQLite's and
 # PostgreSQL's bound-parameter limits).
@@ -261,8 +288,73 @@ def _migrate_1_initial(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _define_schema_v2_auth(metadata: MetaData) -> None:
+    """Define the version-2 tables (users and audit log) on ``metadata``. Frozen."""
+    Table(
+        "pengguna",
+        metadata,
+        Column("username", String, primary_key=True),
+        Column("password_hash", Text, nullable=True),  # None: single sign-on only
+        Column("peran", String, nullable=False),
+        Column("aktif", Boolean, nullable=False),
+        Column("dibuat", DateTime, nullable=False),  # UTC, naive
+        Column("gagal_login", Integer, nullable=False),
+        Column("terkunci_sampai", DateTime, nullable=True),  # UTC, naive
+    )
+    Table(
+        "audit_log",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("waktu", DateTime, nullable=False, index=True),  # UTC, naive
+        Column("pengguna", String, nullable=False),
+        Column("aksi", String, nullable=False),
+        Column("objek", Text, nullable=False),
+        Column("rincian", Text, nullable=False),
+    )
+
+
+def _migrate_2_auth(conn: Connection) -> None:
+    """Version 2: users (``pengguna``) and the audit log (``audit_log``)."""
+    metadata = MetaData(naming_convention=_NAMING)
+    _define_schema_v2_auth(metadata)
+    metadata.create_all(conn)
+
+
+def _define_schema_v3_import_log(metadata: MetaData) -> None:
+    """Define the version-3 table ``import_perubahan`` on ``metadata``. Frozen.
+
+    One row per UMKM an import batch added (``aksi = "tambah"``) or updated (``"ubah"``, with
+    the complete previous row as JSON in ``sebelum``), so that undoing the batch restores the
+    exact previous state. ``metadata`` must hold ``import_batch``.
+    """
+    Table(
+        "import_perubahan",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "batch_id",
+            Integer,
+            ForeignKey("import_batch.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("umkm_id", String, nullable=False, index=True),
+        Column("aksi", String, nullable=False),
+        Column("sebelum", Text, nullable=True),
+    )
+
+
+def _migrate_3_import_log(conn: Connection) -> None:
+    """Version 3: ``umkm.presisi_lokasi`` and the import change log (``import_perubahan``)."""
+    conn.execute(text("ALTER TABLE umkm ADD COLUMN presisi_lokasi VARCHAR"))
+    metadata = MetaData(naming_convention=_NAMING)
+    Table("import_batch", metadata, Column("id", Integer, primary_key=True))  # FK target only
+    _define_schema_v3_import_log(metadata)
+    metadata.create_all(conn, tables=[metadata.tables["import_perubahan"]])
+
+
 #: Ordered migration steps; step ``n`` (1-based) brings the schema to version ``n``.
-MIGRATIONS: list[Migration] = [_migrate_1_initial]
+MIGRATIONS: list[Migration] = [_migrate_1_initial, _migrate_2_auth, _migrate_3_import_log]
 
 # The current schema, used by reads and writes. While the latest step is 1 this is the
 # version-1 definition; a later step that changes a table changes this definition too.
@@ -275,6 +367,12 @@ _KUNJUNGAN = _METADATA.tables["kunjungan"]
 _RIWAYAT = _METADATA.tables["riwayat_skala"]
 _BATCH = _METADATA.tables["import_batch"]
 _META = _METADATA.tables["meta"]
+_define_schema_v2_auth(_METADATA)
+_PENGGUNA = _METADATA.tables["pengguna"]
+_AUDIT = _METADATA.tables["audit_log"]
+_UMKM.append_column(Column("presisi_lokasi", String))  # version 3
+_define_schema_v3_import_log(_METADATA)
+_PERUBAHAN = _METADATA.tables["import_perubahan"]
 
 # Bookkeeping for the runner itself; never changed by a migration.
 _VERSION_METADATA = MetaData(naming_convention=_NAMING)
@@ -301,6 +399,10 @@ class _Spec:
 
 
 _SPEC_UMKM = _Spec(_UMKM, register.UMKM_COLUMNS, ("id",), ("id",))
+# The register plus ``presisi_lokasi`` (version 3): what imports write and may read back.
+_SPEC_UMKM_PRESISI = _Spec(
+    _UMKM, {**register.UMKM_COLUMNS, "presisi_lokasi": "string"}, ("id",), ("id",)
+)
 _SPEC_SENTRA = _Spec(_SENTRA, register.SENTRA_COLUMNS, ("id",), ("id", "publik"))
 _SPEC_SAHABAT = _Spec(_SAHABAT, register.SAHABAT_COLUMNS, ("id",), ("id", "aktif"))
 _SPEC_VISITS = _Spec(_KUNJUNGAN, register.VISIT_COLUMNS, ("id",), ("id", "tanggal"))
@@ -670,7 +772,9 @@ class Store:
         frame = _frame(rows, spec.dtypes)
         return frame.sort_values(list(spec.key), kind="stable", ignore_index=True)
 
-    def read_umkm(self, *, kode_kelurahan: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    def read_umkm(
+        self, *, kode_kelurahan: Sequence[str] | None = None, presisi_lokasi: bool = False
+    ) -> gpd.GeoDataFrame:
         """Read the UMKM register.
 
         Parameters
@@ -678,12 +782,16 @@ class Store:
         kode_kelurahan
             Only UMKM in these kelurahan (codes such as ``"35.73.02.1001"``; a single code is
             accepted as a one-item list); None for all.
+        presisi_lokasi
+            Also return the column ``presisi_lokasi`` (``alamat``, ``jalan``, ``kelurahan``:
+            how precise the point is; missing for rows not written by an import), after the
+            register columns.
 
         Returns
         -------
         geopandas.GeoDataFrame
-            Columns and dtypes of :data:`geo.register.UMKM_COLUMNS`, point geometry from
-            ``lon``/``lat`` in EPSG:4326, sorted by ``id``;
+            Columns and dtypes of :data:`geo.register.UMKM_COLUMNS` (plus ``presisi_lokasi``
+            when asked), point geometry from ``lon``/``lat`` in EPSG:4326, sorted by ``id``;
             :func:`geo.register.empty_register` when nothing matches.
         """
         where = []
@@ -694,8 +802,9 @@ class Store:
             if not codes:
                 return register.empty_register()
             where.append(_UMKM.c.kode_kelurahan.in_(codes))
-        frame = self._read(_SPEC_UMKM, *where)
-        if frame.empty:
+        spec = _SPEC_UMKM_PRESISI if presisi_lokasi else _SPEC_UMKM
+        frame = self._read(spec, *where)
+        if frame.empty and not presisi_lokasi:
             return register.empty_register()
         return register.to_geodataframe(frame)
 
@@ -1057,6 +1166,9 @@ class Store:
     def delete_batch(self, batch_id: int) -> int:
         """Undo an import: delete the batch's UMKM (and their size history) and the batch.
 
+        Rows the batch updated are restored to their previous version (see
+        :meth:`undo_import`, which also returns how many were restored).
+
         Parameters
         ----------
         batch_id
@@ -1070,17 +1182,197 @@ class Store:
         Raises
         ------
         StoreError
-            The batch is unknown. Nothing is changed.
+            The batch is unknown, or a later batch changed its rows. Nothing is changed.
+        TypeError
+            ``batch_id`` is not an integer.
+        """
+        return self.undo_import(batch_id)[0]
+
+    def commit_import(
+        self,
+        *,
+        nama_file: str,
+        sha256: str,
+        jumlah_baris: int,
+        new: pd.DataFrame,
+        updates: pd.DataFrame,
+    ) -> int:
+        """Record an import batch, insert its new UMKM and update matched ones: all or nothing.
+
+        The previous version of every updated row is kept (``import_perubahan``) so that
+        :meth:`undo_import` can restore it exactly.
+
+        Parameters
+        ----------
+        nama_file, sha256, jumlah_baris
+            As for :meth:`create_import_batch`.
+        new
+            UMKM to insert: the columns of :data:`geo.register.UMKM_COLUMNS` plus
+            ``presisi_lokasi``; ``lat``/``lon`` in degrees (EPSG:4326). Their ids must be new.
+        updates
+            UMKM to replace, same columns; every id must be in the store. The updated rows
+            move to the new batch.
+
+        Returns
+        -------
+        int
+            The new batch id.
+
+        Raises
+        ------
+        StoreError
+            A column is missing or mistyped, an id of ``new`` is taken or one of ``updates``
+            unknown, an id is in both, a ``sentra_id`` is unknown. Nothing is changed (no batch
+            is recorded either).
+        """
+        if jumlah_baris < 0:
+            raise StoreError("import_batch", f"jumlah_baris must be >= 0, got {jumlah_baris}")
+        rec_new = _records(_conform(new, _SPEC_UMKM_PRESISI), _SPEC_UMKM_PRESISI)
+        rec_upd = _records(_conform(updates, _SPEC_UMKM_PRESISI), _SPEC_UMKM_PRESISI)
+        both = {r["id"] for r in rec_new} & {r["id"] for r in rec_upd}
+        if both:
+            raise StoreError("umkm", "id both inserted and updated", row_id=min(both))
+        with self._write("import_batch") as conn:
+            result = conn.execute(
+                insert(_BATCH).values(
+                    nama_file=str(nama_file),
+                    sha256=str(sha256),
+                    dibuat=_utcnow(),
+                    jumlah_baris=int(jumlah_baris),
+                )
+            )
+            batch_id = int(result.inserted_primary_key[0])
+            self._check_new_ids(conn, _SPEC_UMKM, rec_new)
+            sentra_ids = self._existing(
+                conn, _SENTRA.c.id, [r["sentra_id"] for r in rec_new + rec_upd]
+            )
+            self._check_sentra_refs(rec_new + rec_upd, sentra_ids)
+            previous = self._rows_by_id(conn, [r["id"] for r in rec_upd])
+            for r in rec_upd:
+                if r["id"] not in previous:
+                    raise StoreError("umkm", "id to update is not in the store", row_id=r["id"])
+            self._insert(conn, _UMKM, [{**r, "batch_id": batch_id} for r in rec_new])
+            if rec_upd:
+                stmt = update(_UMKM).where(_UMKM.c.id == bindparam("b_id"))
+                changes = [
+                    {"b_id": r["id"], **{k: v for k, v in r.items() if k != "id"}}
+                    | {"batch_id": batch_id}
+                    for r in rec_upd
+                ]
+                for chunk in _chunks(changes, _CHUNK_ROWS):
+                    conn.execute(stmt, list(chunk))
+            log = [
+                {"batch_id": batch_id, "umkm_id": r["id"], "aksi": "tambah", "sebelum": None}
+                for r in rec_new
+            ] + [
+                {
+                    "batch_id": batch_id,
+                    "umkm_id": r["id"],
+                    "aksi": "ubah",
+                    "sebelum": _snapshot(previous[r["id"]]),
+                }
+                for r in rec_upd
+            ]
+            self._insert(conn, _PERUBAHAN, log)
+        return batch_id
+
+    def undo_import(self, batch_id: int) -> tuple[int, int]:
+        """Undo an import batch: delete the UMKM it added, restore the ones it updated.
+
+        The store returns to exactly the state before the batch (updated rows get back every
+        value, their ``presisi_lokasi`` and their previous batch), except for what later
+        batches did; a batch whose rows a later batch changed is refused until that later
+        batch is undone. The size history of deleted UMKM goes with them.
+
+        Parameters
+        ----------
+        batch_id
+            An id from :meth:`commit_import` (or :meth:`create_import_batch`).
+
+        Returns
+        -------
+        tuple of int
+            (UMKM deleted, UMKM restored).
+
+        Raises
+        ------
+        StoreError
+            The batch is unknown, or a later batch changed one of its rows (the message names
+            that batch). Nothing is changed.
         TypeError
             ``batch_id`` is not an integer.
         """
         batch_id = operator.index(batch_id)
+        p = _PERUBAHAN.c
         with self._write("import_batch") as conn:
             if not self._existing(conn, _BATCH.c.id, [batch_id]):
                 raise StoreError("import_batch", f"unknown batch_id {batch_id!r}")
+            changes = conn.execute(
+                select(p.umkm_id, p.aksi, p.sebelum).where(p.batch_id == batch_id)
+            ).fetchall()
+            ids = [c.umkm_id for c in changes]
+            for chunk in _chunks(ids, _CHUNK_IN):
+                later = conn.execute(
+                    select(p.batch_id, p.umkm_id)
+                    .where(p.batch_id > batch_id, p.umkm_id.in_(chunk))
+                    .order_by(p.batch_id.desc())
+                ).first()
+                if later is not None:
+                    raise StoreError(
+                        "import_batch",
+                        f"batch {later.batch_id} later changed UMKM {later.umkm_id!r} of batch "
+                        f"{batch_id}; undo batch {later.batch_id} first",
+                        row_id=str(batch_id),
+                    )
+            restored = 0
+            for change in changes:
+                if change.aksi != "ubah":
+                    continue
+                values = _restore(change.sebelum)
+                done = conn.execute(
+                    update(_UMKM).where(_UMKM.c.id == change.umkm_id).values(**values)
+                )
+                if done.rowcount == 0:  # deleted since: put it back as it was
+                    conn.execute(insert(_UMKM).values(id=change.umkm_id, **values))
+                restored += 1
             deleted = conn.execute(delete(_UMKM).where(_UMKM.c.batch_id == batch_id)).rowcount
+            conn.execute(delete(_PERUBAHAN).where(p.batch_id == batch_id))
             conn.execute(delete(_BATCH).where(_BATCH.c.id == batch_id))
-        return int(deleted)
+        return int(deleted), restored
+
+    def read_import_changes(self) -> pd.DataFrame:
+        """Count, per import batch, the UMKM it added and the ones it updated.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``batch_id``, ``ditambah``, ``diperbarui`` (int64), sorted by batch; batches
+            written without the change log (older imports) are absent.
+        """
+        p = _PERUBAHAN.c
+        stmt = select(p.batch_id, p.aksi, func.count()).group_by(p.batch_id, p.aksi)
+        with self._engine.connect() as conn:
+            rows = conn.execute(stmt).fetchall()
+        counts: dict[int, dict[str, int]] = {}
+        for batch, aksi, n in rows:
+            counts.setdefault(int(batch), {"tambah": 0, "ubah": 0})[str(aksi)] = int(n)
+        frame = pd.DataFrame(
+            {
+                "batch_id": pd.Series(list(counts), dtype="int64"),
+                "ditambah": pd.Series([c["tambah"] for c in counts.values()], dtype="int64"),
+                "diperbarui": pd.Series([c["ubah"] for c in counts.values()], dtype="int64"),
+            }
+        )
+        return frame.sort_values("batch_id", ignore_index=True)
+
+    @staticmethod
+    def _rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Return the complete stored rows (every column) of ``ids`` that exist, by id."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), _CHUNK_IN):
+            for row in conn.execute(select(_UMKM).where(_UMKM.c.id.in_(chunk))).mappings():
+                found[str(row["id"])] = dict(row)
+        return found
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a value in the ``meta`` table, replacing any earlier value under ``key``.
@@ -1100,6 +1392,216 @@ class Store:
             done = conn.execute(update(_META).where(_META.c.key == key).values(value=value))
             if done.rowcount == 0:
                 conn.execute(insert(_META).values(**record))
+
+    # -- users and audit log (see geo.auth and geo.audit for the rules) ------------------------
+
+    def add_user(
+        self, username: str, *, password_hash: str | None, peran: str, aktif: bool = True
+    ) -> None:
+        """Create a user, with no failed logins and no lock.
+
+        Parameters
+        ----------
+        username
+            The login name (primary key).
+        password_hash
+            An encoded password hash (see :mod:`geo.auth`), or None for a single-sign-on-only
+            account. The store never sees a password.
+        peran
+            The role (:data:`geo.access.ROLES`; checked by :mod:`geo.auth`).
+        aktif
+            False creates a disabled account.
+
+        Raises
+        ------
+        StoreError
+            The username is empty or already taken. Nothing is changed.
+        """
+        if not isinstance(username, str) or not username:
+            raise StoreError("pengguna", "username must be a non-empty string")
+        values = {
+            "username": username,
+            "password_hash": password_hash,
+            "peran": str(peran),
+            "aktif": bool(aktif),
+            "dibuat": _utcnow(),
+            "gagal_login": 0,
+            "terkunci_sampai": None,
+        }
+        with self._write("pengguna") as conn:
+            if self._existing(conn, _PENGGUNA.c.username, [username]):
+                raise StoreError("pengguna", "username already taken", row_id=username)
+            conn.execute(insert(_PENGGUNA).values(**values))
+
+    def get_user(self, username: str) -> dict[str, Any] | None:
+        """Return one user's row (password hash included) as a dict, or None when unknown.
+
+        Keys: ``username``, ``password_hash``, ``peran``, ``aktif``, ``dibuat``,
+        ``gagal_login``, ``terkunci_sampai`` (datetimes naive UTC, ``terkunci_sampai`` None
+        when not locked).
+        """
+        with self._engine.connect() as conn:
+            row = (
+                conn.execute(select(_PENGGUNA).where(_PENGGUNA.c.username == username))
+                .mappings()
+                .first()
+            )
+        return None if row is None else dict(row)
+
+    def read_users(self) -> pd.DataFrame:
+        """Read all users without their password hashes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns and dtypes of :data:`USER_COLUMNS` (times in UTC), sorted by username.
+        """
+        stmt = select(*(_PENGGUNA.c[c] for c in USER_COLUMNS))
+        with self._engine.connect() as conn:
+            rows = conn.execute(stmt).fetchall()
+        frame = _frame(rows, USER_COLUMNS)
+        return frame.sort_values("username", kind="stable", ignore_index=True)
+
+    def update_user(self, username: str, **changes: Any) -> None:
+        """Change some fields of one user in one transaction.
+
+        Parameters
+        ----------
+        username
+            An existing user.
+        **changes
+            Any of ``password_hash``, ``peran``, ``aktif``, ``gagal_login``,
+            ``terkunci_sampai`` (naive UTC datetime or None).
+
+        Raises
+        ------
+        StoreError
+            The user is unknown or a field may not be changed. Nothing is changed.
+        """
+        unknown = sorted(set(changes) - _USER_UPDATABLE)
+        if unknown:
+            raise StoreError("pengguna", f"cannot change {', '.join(unknown)}", row_id=username)
+        if not changes:
+            return
+        with self._write("pengguna") as conn:
+            done = conn.execute(
+                update(_PENGGUNA).where(_PENGGUNA.c.username == username).values(**changes)
+            )
+            if done.rowcount == 0:
+                raise StoreError("pengguna", "unknown user", row_id=username)
+
+    def record_login_failure(
+        self, username: str, *, lock_after: int, lock_until: dt.datetime
+    ) -> int:
+        """Count one failed login of a user, locking the account at ``lock_after`` failures.
+
+        The count is incremented in the database (one transaction), so concurrent sessions
+        cannot lose a failure.
+
+        Parameters
+        ----------
+        username
+            An existing user (unknown names are ignored and give 0).
+        lock_after
+            Number of consecutive failures that locks the account.
+        lock_until
+            Naive UTC datetime the lock lasts until, set when the count reaches
+            ``lock_after``.
+
+        Returns
+        -------
+        int
+            The user's consecutive failures after this one.
+        """
+        column = _PENGGUNA.c.gagal_login
+        with self._write("pengguna") as conn:
+            conn.execute(
+                update(_PENGGUNA)
+                .where(_PENGGUNA.c.username == username)
+                .values(gagal_login=column + 1)
+            )
+            failures = conn.scalar(select(column).where(_PENGGUNA.c.username == username))
+            if failures is None:
+                return 0
+            if int(failures) >= lock_after:
+                conn.execute(
+                    update(_PENGGUNA)
+                    .where(_PENGGUNA.c.username == username)
+                    .values(terkunci_sampai=lock_until)
+                )
+            return int(failures)
+
+    def log_audit(self, pengguna: str, aksi: str, objek: str, rincian: str = "") -> int:
+        """Append one entry to the audit log and return its id.
+
+        Parameters
+        ----------
+        pengguna
+            Who acted (a username, ``"cli:<os user>"`` for the command line, ...).
+        aksi
+            What was done: a short code such as ``"import"``, ``"kunjungan.tambah"``,
+            ``"pengguna.tambah"``.
+        objek
+            What it was done to (a file name, a visit id, a username).
+        rincian
+            Free-text details (counts, changed fields); never a password.
+
+        Returns
+        -------
+        int
+            The entry's id. Its time (``waktu``) is stored in UTC.
+        """
+        values = {
+            "waktu": _utcnow(),
+            "pengguna": str(pengguna),
+            "aksi": str(aksi),
+            "objek": str(objek),
+            "rincian": str(rincian),
+        }
+        with self._write("audit_log") as conn:
+            result = conn.execute(insert(_AUDIT).values(**values))
+            return int(result.inserted_primary_key[0])
+
+    def read_audit(self, *, limit: int | None = None) -> pd.DataFrame:
+        """Read the audit log, newest first.
+
+        Parameters
+        ----------
+        limit
+            At most this many entries (the newest); None for all.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns and dtypes of :data:`AUDIT_COLUMNS` (``waktu`` in UTC), newest first.
+        """
+        stmt = select(*(_AUDIT.c[c] for c in AUDIT_COLUMNS)).order_by(_AUDIT.c.id.desc())
+        if limit is not None:
+            stmt = stmt.limit(operator.index(limit))
+        with self._engine.connect() as conn:
+            rows = conn.execute(stmt).fetchall()
+        return _frame(rows, AUDIT_COLUMNS)
+
+
+def _snapshot(row: Mapping[str, Any]) -> str:
+    """Encode a stored UMKM row (all but ``id``) as JSON; floats keep every bit (repr)."""
+    values = {}
+    for key, value in row.items():
+        if key == "id":
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        values[key] = value
+    return json.dumps(values, sort_keys=True)
+
+
+def _restore(snapshot: str) -> dict[str, Any]:
+    """Decode :func:`_snapshot` into UPDATE values (dates back to ``datetime.date``)."""
+    values = json.loads(snapshot)
+    for column in _UMKM.columns:
+        if isinstance(column.type, Date) and values.get(column.name) is not None:
+            values[column.name] = dt.date.fromisoformat(values[column.name])
+    return {k: v for k, v in values.items() if k in _UMKM.c}
 
 
 def _meta_records(meta: Mapping[str, str]) -> list[dict[str, str]]:

@@ -12,23 +12,35 @@ import geopandas as gpd
 import streamlit as st
 
 from geo import settings
+from geo.access import can_open, sees_personal
 from geo.i18n import chart_locale, normalize_lang, t
 from geo.register import strip_personal
 from geo.store import Store
 
 __all__ = [
     "LANG_KEY",
+    "ROLE_KEY",
+    "USER_KEY",
     "clear_data_caches",
     "current_lang",
+    "current_role",
+    "current_user",
     "data_version",
+    "demo_banner",
     "get_store",
     "localized_chart",
     "public_register",
+    "register_for_role",
+    "require_page",
     "tr",
 ]
 
 #: Session-state key of the UI language (set by the selector in ``app.py``).
 LANG_KEY = "lang"
+#: Session-state key of the signed-in user's role (``publik`` when nobody is signed in).
+ROLE_KEY = "role"
+#: Session-state key of the signed-in username (absent when nobody is signed in).
+USER_KEY = "user"
 
 #: Store meta keys whose values identify the data set; a change invalidates the caches.
 _VERSION_META_KEYS = ("dataset", "seed", "data_version")
@@ -37,6 +49,30 @@ _VERSION_META_KEYS = ("dataset", "seed", "data_version")
 def current_lang() -> str:
     """Return the session's UI language code (``settings.DEFAULT_LANG`` until chosen)."""
     return normalize_lang(st.session_state.get(LANG_KEY, settings.DEFAULT_LANG))
+
+
+def current_role() -> str:
+    """Return the session's role (:data:`geo.access.ROLES`); ``publik`` without a login."""
+    return str(st.session_state.get(ROLE_KEY, "publik"))
+
+
+def current_user() -> str:
+    """Return the signed-in username for the audit log (``"anonim"`` when nobody is)."""
+    return str(st.session_state.get(USER_KEY) or "anonim")
+
+
+def require_page(page: str) -> None:
+    """Stop rendering unless the session's role may open ``page`` (a refused page shows why)."""
+    if not can_open(current_role(), page):
+        st.error(tr("access.refused"))
+        st.stop()
+
+
+def demo_banner(store: Store | None = None) -> None:
+    """Show the "Data contoh" banner when the store holds the demo data set (every page)."""
+    store = store or get_store()
+    if store.get_meta("dataset") == "demo":
+        st.warning(tr("beranda.demo_banner"), icon=":material/science:")
 
 
 def tr(key: str, **fmt: Any) -> str:
@@ -71,6 +107,23 @@ def _public_register(url: str, version: str) -> gpd.GeoDataFrame:
     return strip_personal(_store_for(url).read_umkm())
 
 
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=2)
+def _full_register(url: str, version: str) -> gpd.GeoDataFrame:
+    # ``version`` is only part of the cache key.
+    return _store_for(url).read_umkm()
+
+
+def register_for_role() -> gpd.GeoDataFrame:
+    """Return the register as the session's role may see it (personal fields only if allowed).
+
+    Roles of :data:`geo.access.PERSONAL_DATA_ROLES` get the full register; every other role
+    gets :func:`public_register`, from which :func:`geo.register.strip_personal` removed them.
+    """
+    if sees_personal(current_role()):
+        return _full_register(settings.database_url(), data_version(get_store()))
+    return public_register()
+
+
 def public_register() -> gpd.GeoDataFrame:
     """Return the UMKM register without personal fields, cached per data version.
 
@@ -83,8 +136,28 @@ def public_register() -> gpd.GeoDataFrame:
 def clear_data_caches() -> None:
     """Forget cached data after this app wrote to the store."""
     _public_register.clear()
+    _full_register.clear()
 
 
 def localized_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Give an Altair chart the session language's number and date formats."""
     return chart.configure(locale=chart_locale(current_lang()))
+
+
+def _leave_pages_folder_mode() -> None:
+    """Make a fresh server run app.py even when its first visitor opens a sub-path.
+
+    Because this folder is called ``pages/``, Streamlit starts in its old multipage mode: until
+    some session has called ``st.navigation``, a request for e.g. ``/sentra_publik`` runs that
+    script directly, without app.py (no role check, no language selector, and a menu listing
+    every file here). A page imports this module first, so switching the mode off here and
+    rerunning serves that first visitor through app.py like everyone else.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_pages_folder_mode()

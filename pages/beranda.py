@@ -9,10 +9,12 @@ import streamlit as st
 from geo import settings
 from geo.i18n import format_number, format_percent
 from geo.kpi import counts_by, curated_over_time, program_progress
+from geo.publik import suppress_counts
 from geo.store import Store
 from pages._common import (
     clear_data_caches,
     current_lang,
+    demo_banner,
     get_store,
     localized_chart,
     public_register,
@@ -31,6 +33,8 @@ def _pct(share: float, *, signed: bool = False) -> str:
 
 
 def _bar_chart(counts: pd.DataFrame, axis_key: str) -> None:
+    # Public aggregates: a count below 5 is drawn as no bar and reads "<5" (geo.publik).
+    counts = suppress_counts(counts, lang=LANG)
     chart = (
         alt.Chart(counts)
         .mark_bar()
@@ -39,7 +43,7 @@ def _bar_chart(counts: pd.DataFrame, axis_key: str) -> None:
             y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             tooltip=[
                 alt.Tooltip("label:N", title=tr(axis_key)),
-                alt.Tooltip("jumlah:Q", title=tr("axis.count"), format=",d"),
+                alt.Tooltip("jumlah_label:N", title=tr("axis.count")),
             ],
         )
         .properties(height=alt.Step(28))
@@ -90,8 +94,7 @@ def _render_empty(store: Store) -> None:
 
 
 def _render_dashboard(store: Store) -> None:
-    if store.get_meta("dataset") == "demo":
-        st.warning(tr("beranda.demo_banner"), icon=":material/science:")
+    demo_banner(store)
     register = public_register()
     progress = program_progress(register)
     over_time = curated_over_time(register)

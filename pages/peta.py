@@ -66,19 +66,12 @@ def _filtered(
     return rows, cov
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _map(
-    url: str,
-    version: str,
-    flt: RegisterFilter,
-    metric: str,
-    basemap: str,
-    personal: bool,
-    lang: str,
-) -> folium.Map:
-    rows, cov = _filtered(url, version, flt, personal)
+def _map(flt: RegisterFilter, metric: str, basemap: str, personal: bool) -> folium.Map:
+    """Build the map from cached data (streamlit-folium changes the map object: not cached)."""
+    url = settings.database_url()
+    rows, cov = _filtered(url, VERSION, flt, personal)
     kel, kec = _boundaries()
-    sentra, _, _ = _tables(url, version)
+    sentra, _, _ = _tables(url, VERSION)
     return mapview.build_map(
         kelurahan=kel,
         kecamatan=kec,
@@ -88,8 +81,7 @@ def _map(
         metric=metric,
         basemap=basemap,
         show_personal=personal,
-        offline=settings.offline_assets(),
-        lang=lang,
+        lang=LANG,
     )
 
 
@@ -211,7 +203,7 @@ c2.metric(tr("peta.jumlah_kelurahan"), format_number(int((cov["umkm_aktif"] > 0)
 c3.metric(tr("peta.jumlah_flag"), format_number(len(flagged), LANG))
 
 # --- map -----------------------------------------------------------------------------------
-m = _map(url, VERSION, flt, metric, basemap, personal, LANG)
+m = _map(flt, metric, basemap, personal)
 state = st_folium(
     m,
     key="peta_umkm",
@@ -236,7 +228,10 @@ if query != st.query_params.to_dict():
     st.query_params.from_dict(query)
 
 # --- profile of the clicked kelurahan -------------------------------------------------------
-clicked = mapview.clicked_kelurahan(state)
+# A click on a point or a sentra reports no kelurahan: keep the last one clicked.
+if (kode := mapview.clicked_kelurahan(state)) is not None:
+    st.session_state["peta_klik"] = kode
+clicked = st.session_state.get("peta_klik")
 left, right = st.columns([3, 2])
 with right:
     st.subheader(tr("peta.profil"))

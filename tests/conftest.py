@@ -50,14 +50,53 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+#: Officer accounts of the browser tests' database: username (= role) -> password.
+TEST_USERS: dict[str, str] = {
+    "perencana": "uji-perencana-2025",
+    "pimpinan": "uji-pimpinan-2025",
+    "admin": "uji-admin-2025",
+}
+
+
 def _prepare_database(url: str) -> None:
-    """Load the default demo data set (21,270 active UMKM) into the app server's database."""
-    from geo import demo
+    """Load the demo data set (21,270 active UMKM) and the :data:`TEST_USERS` accounts."""
+    from geo import auth, demo
     from geo.store import Store
 
     store = Store(url)
     demo.load_into(store, demo.generate())
+    for role, password in TEST_USERS.items():
+        auth.create_user(store, role, password, role, by="tests")
     store.close()
+
+
+def login(page: Page, base_url: str, role: str) -> None:
+    """Sign ``page`` in as the test user of ``role`` and wait for that role's menu.
+
+    Opens the app, follows the "Masuk petugas" menu link, fills the form with the
+    :data:`TEST_USERS` password and waits until every page of the role
+    (``geo.access.pages_for``) is in the sidebar menu and the "Keluar" button is shown.
+
+    The login lives in the Streamlit session of this browser tab: afterwards move between
+    pages with the menu (``page.get_by_role("link", name=...)``) or the page's own links;
+    ``page.goto`` or a reload opens a new session, which is signed out.
+    """
+    from geo.access import pages_for
+    from geo.i18n import t
+
+    # Start at the root: until some session has run app.py, a fresh Streamlit server serves a
+    # sub-path such as /masuk from its old pages/-folder mode, without app.py.
+    page.goto(base_url)
+    page.get_by_role("link", name=t("nav.masuk", "id")).click(timeout=60_000)
+    form = page.locator('[data-testid="stForm"]')
+    form.get_by_label("Nama pengguna").fill(role)
+    form.get_by_label("Kata sandi").fill(TEST_USERS[role])
+    form.get_by_role("button", name="Masuk").click()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for page_id in pages_for(role):
+        url_path = "" if page_id == "beranda" else page_id
+        nav.locator(f'a[href="{base_url}/{url_path}"]').first.wait_for(timeout=30_000)
+    page.locator(".st-key-auth_logout").wait_for(timeout=30_000)
 
 
 def _free_port() -> int:
@@ -85,7 +124,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = sqlite_url(workdir / "umkm.sqlite")
     _prepare_database(url)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    # Leaflet from the app's own static files: tests have no internet to reach a CDN.
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONUNBUFFERED": "1",
+        "PETA_UMKM_OFFLINE_ASSETS": "1",
+    }
     command = [
         sys.executable,
         "-m",

@@ -27,7 +27,7 @@ def _open_peta(page: Page, app_server: str) -> None:
     login(page, app_server, "perencana")
     page.get_by_role("link", name="Peta UMKM").click()
     expect(page.get_by_role("heading", name="Peta UMKM")).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.locator(MAP_IFRAME)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(MAP_IFRAME).last).to_be_visible(timeout=TIMEOUT_MS)
 
 
 def test_map_shows_clusters_legend_and_filters(
@@ -37,10 +37,10 @@ def test_map_shows_clusters_legend_and_filters(
     _open_peta(page, app_server)
     expect(page.get_by_text("Data contoh.")).to_be_visible()
 
-    iframe = page.locator(MAP_IFRAME)
+    iframe = page.locator(MAP_IFRAME).last
     box = iframe.bounding_box()
     assert box is not None and box["height"] > 400, f"map iframe is {box}"
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = page.frame_locator(MAP_IFRAME).last
     expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
     expect(frame.locator(".peta-umkm-legend")).to_be_visible()
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text(
@@ -61,7 +61,10 @@ def test_map_shows_clusters_legend_and_filters(
     kuliner = _metric_value(page, "UMKM aktif")
     assert 0 < kuliner < total
     expect(page).to_have_url(re.compile(r"sektor=kuliner"), timeout=TIMEOUT_MS)
-    expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(page.frame_locator(MAP_IFRAME).locator(".marker-cluster").first).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
 
 
 def test_clicking_a_kelurahan_opens_its_profile(
@@ -69,14 +72,19 @@ def test_clicking_a_kelurahan_opens_its_profile(
 ) -> None:
     page = browser_page
     _open_peta(page, app_server)
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = page.frame_locator(MAP_IFRAME).last
     expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("Klik sebuah kelurahan di peta")).to_be_visible()
-    # Hide the points so the click lands on a polygon, then click the first kelurahan path.
+    # Hide the points and sentra so the click lands on a kelurahan polygon.
     frame.locator(".leaflet-control-layers").hover()
-    frame.get_by_text("UMKM", exact=True).click()
-    path = frame.locator("path.leaflet-interactive").nth(10)
-    path.click(force=True)
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    for name in ("UMKM", "Sentra"):
+        overlays.filter(has_text=re.compile(rf"^\s*{name}\s*$")).locator("input").uncheck()
+    page.mouse.move(5, 5)
+    page.locator(MAP_IFRAME).last.scroll_into_view_if_needed()
+    box = frame.locator("path.leaflet-interactive").nth(20).bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_text("Klik sebuah kelurahan di peta")).to_be_hidden(timeout=TIMEOUT_MS)
     profile = page.locator('[data-testid="stMetric"]').filter(has_text="Sahabat UMKM aktif")
     expect(profile.first).to_be_visible(timeout=TIMEOUT_MS)

@@ -84,7 +84,7 @@ def test_demo_info_export_import_round_trip(db, tmp_path, capsys, monkeypatch):
     other = f"sqlite:///{tmp_path / 'other.sqlite'}"
     Store(other).write_sentra(Store(db).read_sentra())
     monkeypatch.setenv("DATABASE_URL", other)
-    assert main(["import", str(csv)]) == 0
+    assert main(["import", str(csv), "--commit"]) == 0
     back = Store(other).read_umkm()
     original = Store(db).read_umkm()
     pd.testing.assert_frame_equal(
@@ -104,12 +104,13 @@ def test_import_errors_name_file_row_column_and_store_nothing(db, tmp_path, caps
         "A1,Tempe Bu Sri,-7.9609,112.6435,kuliner,mikro,aktif\n"
         "A2,Rotan Jaya,-7.87,112.52,kriya,mikro,aktif\n"
         "A3,Toko X,abc,112.63,perdagangan,mikro,aktif\n"
-        "A4,Salon Y,-7.97,112.63,salon,raksasa,aktif\n"
+        "A4,Salon Y,-7.97,112.63,zzz,raksasa,aktif\n"
     )
-    assert main(["import", str(path)]) == 2
+    assert main(["import", str(path), "--commit"]) == 2
     err = capsys.readouterr().err
     assert "daftar.csv, baris 3, kolom lat/lon: di luar Kota Malang" in err
-    assert "daftar.csv, baris 4, kolom lat: lat bukan angka" in err
-    assert "daftar.csv, baris 5, kolom sektor: nilai 'salon' tidak dikenal" in err
-    assert "daftar.csv, baris 5, kolom skala" in err
+    assert "daftar.csv, baris 4, kolom lat: lintang tidak terbaca: 'abc'" in err
+    assert "[peringatan] daftar.csv, baris 5, kolom sektor: jenis usaha 'zzz' tidak dikenali" in err
+    assert "[galat] daftar.csv, baris 5, kolom skala: skala 'raksasa' tidak dikenal" in err
+    assert "tidak ada yang disimpan" in err
     assert Store(db).is_empty()

@@ -263,7 +263,8 @@ def test_reopening_keeps_data_and_version(store_url: str) -> None:
 def test_tables_match_the_register_model(store: Store) -> None:
     insp = inspect(store._engine)
     columns = {t: [c["name"] for c in insp.get_columns(t)] for t in insp.get_table_names()}
-    assert columns["umkm"] == [*register.UMKM_COLUMNS, "batch_id"]
+    assert columns["umkm"] == [*register.UMKM_COLUMNS, "batch_id", "presisi_lokasi"]
+    assert columns["import_perubahan"] == ["id", "batch_id", "umkm_id", "aksi", "sebelum"]
     assert columns["sentra"] == list(register.SENTRA_COLUMNS)
     assert columns["sahabat"] == list(register.SAHABAT_COLUMNS)
     assert columns["kunjungan"] == list(register.VISIT_COLUMNS)
@@ -705,24 +706,25 @@ def test_meta(store: Store) -> None:
 
 
 def test_migrations_upgrade_an_older_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    latest = len(MIGRATIONS)
     with Store(store_url) as s:
-        assert s.schema_version == 1
+        assert s.schema_version == latest
         fill(s)
         before = state(s)
     calls: list[int] = []
 
     def add_column(conn: Connection) -> None:
-        calls.append(2)
+        calls.append(latest + 1)
         conn.execute(text("ALTER TABLE umkm ADD COLUMN catatan_petugas TEXT"))
 
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, add_column])
     with Store(store_url) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == latest + 1
         assert "catatan_petugas" in [c["name"] for c in inspect(s._engine).get_columns("umkm")]
         assert_same_state(before, state(s))
-    with Store(store_url) as s:  # already at version 2: the step is not run again
-        assert s.schema_version == 2
-    assert calls == [2]
+    with Store(store_url) as s:  # already at the new version: the step is not run again
+        assert s.schema_version == latest + 1
+    assert calls == [latest + 1]
 
 
 def test_failing_migration_leaves_the_previous_version(
@@ -737,11 +739,11 @@ def test_failing_migration_leaves_the_previous_version(
         conn.execute(text("ALTER TABLE tabel_yang_tidak_ada ADD COLUMN x TEXT"))
 
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, half_done])
-    with pytest.raises(StoreError, match="migration to version 2"):
+    with pytest.raises(StoreError, match=f"migration to version {len(MIGRATIONS) + 1}"):
         Store(store_url)
     monkeypatch.setattr(store_mod, "MIGRATIONS", list(MIGRATIONS))
     with Store(store_url) as s:
-        assert s.schema_version == 1
+        assert s.schema_version == len(MIGRATIONS)
         assert "sementara" not in inspect(s._engine).get_table_names()  # DDL rolled back
         assert_same_state(before, state(s))
 
@@ -809,3 +811,95 @@ def test_full_register_is_fast(store: Store) -> None:
     store.write_umkm(big)
     read = store.read_umkm()
     assert_geodataframe_equal(read, expected_register(big))
+
+
+# --- Import batches with a change log (migration 3) -------------------------------------------
+
+
+def _with_presisi(frame: gpd.GeoDataFrame, value: str | None) -> gpd.GeoDataFrame:
+    return frame.assign(presisi_lokasi=pd.Series(value, index=frame.index, dtype="string"))
+
+
+def full_state(store: Store) -> dict[str, Any]:
+    """:func:`state` plus ``presisi_lokasi`` and the batch of every UMKM."""
+    out = state(store)
+    out["umkm"] = store.read_umkm(presisi_lokasi=True)
+    return out
+
+
+def test_commit_import_inserts_updates_and_undo_restores_exactly(filled: Store) -> None:
+    first = filled.commit_import(
+        nama_file="a.csv",
+        sha256="a" * 64,
+        jumlah_baris=2,
+        new=_with_presisi(make_umkm(ids=["U200", "U201"]), "kelurahan"),
+        updates=_with_presisi(make_umkm().iloc[:0], None),
+    )
+    before = full_state(filled)
+    changed = pd.DataFrame(filled.read_umkm(presisi_lokasi=True))
+    changed = changed[changed["id"].isin(["U001", "U201"])].copy()
+    changed["nama_usaha"] = ["Diperbarui 1", "Diperbarui 2"]
+    changed["modal"] = [np.nan, 0.1 + 0.7]
+    changed["tanggal_terkurasi"] = pd.NaT
+    changed["presisi_lokasi"] = "alamat"
+    second = filled.commit_import(
+        nama_file="b.xlsx",
+        sha256="b" * 64,
+        jumlah_baris=3,
+        new=_with_presisi(make_umkm(ids=["U300"]), None),
+        updates=register.to_geodataframe(changed),
+    )
+    after = filled.read_umkm(presisi_lokasi=True).set_index("id")
+    assert after.loc["U001", "nama_usaha"] == "Diperbarui 1"
+    assert after.loc["U201", "presisi_lokasi"] == "alamat"
+    assert "U300" in after.index
+    batches = filled.read_import_batches().set_index("id")
+    assert batches.loc[second, "jumlah_umkm"] == 3  # U300 and the two updated rows
+    assert batches.loc[first, "jumlah_umkm"] == 1  # U201 moved to the second batch
+    changes = filled.read_import_changes().set_index("batch_id")
+    assert changes.loc[second, "ditambah"] == 1 and changes.loc[second, "diperbarui"] == 2
+
+    with pytest.raises(StoreError, match=f"batch {second} later changed UMKM 'U201'"):
+        filled.undo_import(first)
+    assert filled.undo_import(second) == (1, 2)
+    assert_same_state(before, full_state(filled))
+    assert filled.undo_import(first) == (2, 0)
+    assert filled.read_import_batches().empty
+
+
+def test_failing_commit_import_records_no_batch(filled: Store) -> None:
+    before = full_state(filled)
+    with pytest.raises(StoreError, match="id already in the store") as err:
+        filled.commit_import(
+            nama_file="x.csv",
+            sha256="c" * 64,
+            jumlah_baris=2,
+            new=_with_presisi(make_umkm(ids=["U500", "U002"]), None),
+            updates=_with_presisi(make_umkm().iloc[:0], None),
+        )
+    assert err.value.row_id == "U002"
+    with pytest.raises(StoreError, match="not in the store"):
+        filled.commit_import(
+            nama_file="x.csv",
+            sha256="c" * 64,
+            jumlah_baris=1,
+            new=_with_presisi(make_umkm(ids=["U501"]), None),
+            updates=_with_presisi(make_umkm(ids=["U999"]), None),
+        )
+    assert_same_state(before, full_state(filled))
+
+
+def test_migration_3_keeps_a_version_2_database(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_mod, "MIGRATIONS", list(MIGRATIONS[:2]))
+    with Store(store_url) as s:
+        assert s.schema_version == 2
+        s.write_sentra(make_sentra())
+        s.write_umkm(make_umkm())
+        expected = s.read_umkm()
+    monkeypatch.setattr(store_mod, "MIGRATIONS", list(MIGRATIONS))
+    with Store(store_url) as s:
+        assert s.schema_version >= 3
+        assert_geodataframe_equal(s.read_umkm(), expected)
+        assert s.read_umkm(presisi_lokasi=True)["presisi_lokasi"].isna().all()

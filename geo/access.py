@@ -1,0 +1,48 @@
+"""Roles and which pages each role may open.
+
+Roles: ``publik`` (default, no login), ``perencana`` (planner), ``pimpinan`` (leadership) and
+``admin`` (data and users). A page not listed for a role is not shown to it in the navigation,
+and a page script refuses to render for a role that may not open it (see
+:func:`can_open`), so typing a page's URL does not get around the menu.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PAGE_ACCESS", "PERSONAL_DATA_ROLES", "ROLES", "can_open", "pages_for", "sees_personal"]
+
+ROLES: tuple[str, ...] = ("publik", "perencana", "pimpinan", "admin")
+
+_OFFICERS = frozenset({"perencana", "pimpinan", "admin"})
+
+#: Page id (the script's stem under pages/) -> roles that may open it.
+PAGE_ACCESS: dict[str, frozenset[str]] = {
+    "beranda": frozenset(ROLES),
+    "peta": _OFFICERS,
+    "dasbor": frozenset({"pimpinan", "admin"}),
+    "perencanaan": frozenset({"perencana", "admin"}),
+    "klaster": _OFFICERS,
+    "sentra_publik": frozenset(ROLES),
+    "data": frozenset({"perencana", "admin"}),
+    "admin": frozenset({"admin"}),
+    "masuk": frozenset({"publik"}),
+}
+
+
+#: Roles that may see an UMKM's personal fields (pemilik, telepon, alamat): the planners and
+#: admins who visit and serve the businesses. Leadership works with aggregates.
+PERSONAL_DATA_ROLES: frozenset[str] = frozenset({"perencana", "admin"})
+
+
+def sees_personal(role: str) -> bool:
+    """Return True when ``role`` may see personal fields of individual UMKM."""
+    return role in PERSONAL_DATA_ROLES
+
+
+def pages_for(role: str) -> list[str]:
+    """Return the page ids a role may open, in navigation order."""
+    return [page for page, roles in PAGE_ACCESS.items() if role in roles]
+
+
+def can_open(role: str, page: str) -> bool:
+    """Return True when ``role`` may open ``page`` (unknown pages and roles: False)."""
+    return role in PAGE_ACCESS.get(page, frozenset())

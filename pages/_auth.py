@@ -1,0 +1,164 @@
+"""Sign-in state of one browser session: login, logout, expiry, single sign-on, refusal.
+
+Streamlit only; the rules (hashing, throttling, expiry, identity -> role) live in
+:mod:`geo.auth`. Session state after a login: ``role`` (:data:`pages._common.ROLE_KEY`) holds
+the role, ``user`` (:data:`pages._common.USER_KEY`) the username.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from geo import audit, auth
+from geo.access import can_open
+from pages._common import ROLE_KEY, USER_KEY, current_role, get_store, tr
+
+__all__ = [
+    "account_sidebar",
+    "format_wib",
+    "record_failure",
+    "refuse_unless_allowed",
+    "session_retry_at",
+    "sign_in",
+    "sign_out",
+    "sso_configured",
+]
+
+_SIGNED_IN_AT = "auth_signed_in_at"
+_LAST_SEEN = "auth_last_seen"
+_METHOD = "auth_method"
+_FAILURES = "auth_failures"
+_EXPIRED = "auth_expired"
+_WIB = dt.timedelta(hours=7)
+
+
+def format_wib(when: dt.datetime) -> str:
+    """Format a naive UTC datetime as Kota Malang's local time (WIB, UTC+7), ``HH:MM``."""
+    return (when + _WIB).strftime("%H:%M")
+
+
+def sign_in(username: str, peran: str, *, method: str) -> None:
+    """Mark the session as signed in as ``username`` with role ``peran``."""
+    now = auth.utcnow()
+    st.session_state[ROLE_KEY] = peran
+    st.session_state[USER_KEY] = username
+    st.session_state[_SIGNED_IN_AT] = now
+    st.session_state[_LAST_SEEN] = now
+    st.session_state[_METHOD] = method
+    st.session_state.pop(_FAILURES, None)
+    st.session_state.pop(_EXPIRED, None)
+
+
+def sign_out(*, reason: str = "keluar") -> None:
+    """Forget the session's login (audited) and, after single sign-on, the identity cookie."""
+    user = st.session_state.get(USER_KEY)
+    method = st.session_state.get(_METHOD)
+    if user:
+        audit.record(get_store(), str(user), audit.LOGOUT, str(user), reason)
+    for key in (ROLE_KEY, USER_KEY, _SIGNED_IN_AT, _LAST_SEEN, _METHOD):
+        st.session_state.pop(key, None)
+    if method == "sso" and _sso_logged_in():
+        st.logout()
+
+
+def record_failure() -> None:
+    """Remember a failed login attempt of this browser session (for throttling)."""
+    st.session_state.setdefault(_FAILURES, []).append(auth.utcnow())
+
+
+def session_retry_at() -> dt.datetime | None:
+    """Return when this browser session may try to sign in again (None: now)."""
+    return auth.session_locked_until(st.session_state.get(_FAILURES, []), now=auth.utcnow())
+
+
+def sso_configured() -> bool:
+    """Return True when Streamlit's OIDC login is configured (``[auth]`` in the secrets)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, OSError):
+        return False
+    except Exception:
+        return False
+
+
+def _sso_logged_in() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:
+        return False
+
+
+def _sso_roles() -> dict[str, Any]:
+    try:
+        return dict(st.secrets.get("peta_umkm", {}).get("roles", {}))
+    except Exception:
+        return {}
+
+
+def _sync_sso() -> None:
+    """Give a session signed in through OIDC its role, once."""
+    if st.session_state.get(USER_KEY) or not sso_configured() or not _sso_logged_in():
+        return
+    email = st.user.get("email")
+    role = auth.role_for_identity(
+        str(email) if email else None,
+        email_verified=st.user.get("email_verified"),
+        roles=_sso_roles(),
+        store=get_store(),
+    )
+    if role == "publik":
+        st.session_state["auth_sso_no_role"] = str(email or "")
+        return
+    name = str(email).strip().lower()
+    sign_in(name, role, method="sso")
+    audit.record(get_store(), name, audit.LOGIN, name, f"peran {role}; SSO")
+
+
+def _check_expiry() -> None:
+    signed_in_at = st.session_state.get(_SIGNED_IN_AT)
+    if signed_in_at is None:
+        return
+    now = auth.utcnow()
+    last_seen = st.session_state.get(_LAST_SEEN, signed_in_at)
+    if auth.session_expired(signed_in_at=signed_in_at, last_seen=last_seen, now=now):
+        sign_out(reason="sesi berakhir")
+        st.session_state[_EXPIRED] = True
+    else:
+        st.session_state[_LAST_SEEN] = now
+
+
+def account_sidebar() -> None:
+    """Run on every page load before the navigation is built (``app.py``).
+
+    Ends an expired session, maps a single-sign-on identity to its role, and shows who is
+    signed in with a "Keluar" button.
+    """
+    _check_expiry()
+    _sync_sso()
+    if st.session_state.pop(_EXPIRED, False):
+        st.info(tr("auth.expired"), icon=":material/timer_off:")
+    user = st.session_state.get(USER_KEY)
+    if not user:
+        return
+    role = current_role()
+    with st.sidebar:
+        st.markdown(tr("auth.signed_in_as", user=user, peran=tr(f"auth.role.{role}")))
+        if st.button(tr("auth.logout"), key="auth_logout", icon=":material/logout:"):
+            sign_out()
+            st.switch_page("pages/beranda.py")
+
+
+def refuse_unless_allowed(page: str) -> None:
+    """Stop the run with a refusal when the session's role may not open ``page``."""
+    role = current_role()
+    if can_open(role, page):
+        return
+    if role == "publik":
+        st.error(tr("access.refused"))
+        st.page_link("pages/masuk.py", label=tr("nav.masuk"), icon=":material/login:")
+    else:
+        st.error(tr("access.refused_role"))
+    st.stop()

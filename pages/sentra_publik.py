@@ -1,0 +1,155 @@
+"""Sentra UMKM Kota Malang: the public page (no login) to find and visit sentra.
+
+Only :func:`geo.publik.sentra_cards` reaches the browser: the public sentra list and counts with
+small cells suppressed; the register itself stays on the server.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import publik, settings, wilayah
+from pages._common import (
+    current_lang,
+    data_version,
+    demo_banner,
+    get_store,
+    public_register,
+    require_page,
+    tr,
+)
+
+require_page("sentra_publik")
+
+LANG = current_lang()
+store = get_store()
+
+
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=8)
+def _cards(url: str, version: str, lang: str) -> pd.DataFrame:
+    # ``url`` and ``version`` are only part of the cache key.
+    return publik.sentra_cards(
+        get_store().read_sentra(), public_register(), kelurahan=wilayah.kelurahan(), lang=lang
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _kecamatan() -> gpd.GeoDataFrame:
+    return wilayah.kecamatan()
+
+
+def _page_url() -> str:
+    """Return the public page's own address (for share links), without its query."""
+    base = str(st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if not base:
+        return "sentra_publik"  # relative to the app's root
+    return base if base.endswith("/sentra_publik") else f"{base}/sentra_publik"
+
+
+def _clear_selection() -> None:
+    st.query_params.pop(publik.SHARE_PARAM, None)
+
+
+def _card(card: dict, *, share_base: str, highlight: bool = False) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {card['nama']}")
+        badges = [f":blue-badge[{card['sektor_label']}]"]
+        badges += [f":orange-badge[{p}]" for p in card["produk"]]
+        st.markdown(" ".join(badges))
+        place = ", ".join(
+            part
+            for part in (
+                tr("publik.card.kelurahan", nama=card["kelurahan"]) if card["kelurahan"] else "",
+                tr("publik.card.kecamatan", nama=card["kecamatan"]) if card["kecamatan"] else "",
+            )
+            if part
+        )
+        count = f"**{tr('publik.card.jumlah_umkm')}: {card['jumlah_umkm']}**"
+        address = card["alamat"] or ""
+        if card["kelurahan"] and card["kelurahan"].lower() not in address.lower():
+            address = ", ".join(p for p in (address, place) if p)  # name the kelurahan once
+        st.markdown(f":material/storefront: {count}")
+        details = [
+            f":material/location_on: {address or '–'}",
+            f"{tr('publik.card.presisi')}: {card['presisi_label']}",
+        ]
+        st.caption("  \n".join(details))
+        if highlight and card["deskripsi"]:
+            st.caption(card["deskripsi"])
+        link = publik.share_url(share_base, card["id"])
+        links = []
+        if card["directions_url"]:
+            links.append(
+                f":material/directions: [{tr('publik.card.arah')}]({card['directions_url']})"
+            )
+        links.append(f":material/link: [{tr('publik.card.tautan')}]({link})")
+        st.markdown(" &nbsp;·&nbsp; ".join(links))
+        if highlight:
+            st.caption(tr("publik.share_caption"))
+            st.code(link, language=None, wrap_lines=True)
+
+
+st.title(tr("publik.title"))
+st.caption(tr("publik.intro"))
+demo_banner(store)
+
+cards = _cards(settings.database_url(), data_version(store), LANG)
+share_base = _page_url()
+selected = publik.selected_sentra(st.query_params.to_dict(), cards)
+
+if selected is not None:
+    st.subheader(tr("publik.selected_header"))
+    chosen = cards[cards["id"] == selected].iloc[0].to_dict()
+    _card(chosen, share_base=share_base, highlight=True)
+    st.button(tr("publik.show_all"), on_click=_clear_selection, icon=":material/apps:")
+
+search_col, komoditas_col, kecamatan_col = st.columns([2, 1, 1])
+query = search_col.text_input(
+    tr("publik.search"), placeholder=tr("publik.search_placeholder"), key="publik_q"
+)
+komoditas = komoditas_col.multiselect(
+    tr("publik.filter_komoditas"),
+    publik.komoditas_options(cards),
+    placeholder=tr("publik.filter_all"),
+    key="publik_komoditas",
+)
+kecamatan = kecamatan_col.multiselect(
+    tr("publik.filter_kecamatan"),
+    publik.kecamatan_options(cards),
+    placeholder=tr("publik.filter_all"),
+    key="publik_kecamatan",
+)
+shown = publik.filter_cards(cards, query=query, komoditas=komoditas, kecamatan=kecamatan)
+
+st_folium(
+    publik.public_map(
+        shown, kecamatan=_kecamatan(), selected=selected, share_base=share_base, lang=LANG
+    ),
+    key="publik_map",
+    height=420,
+    use_container_width=True,
+    returned_objects=[],
+)
+st.caption(tr("publik.map_caption"))
+
+st.markdown(tr("publik.showing", n=len(shown), total=len(cards)))
+if shown.empty:
+    st.info(tr("publik.none"))
+records = shown.to_dict("records")
+for start in range(0, len(records), 3):
+    columns = st.columns(3)
+    for column, card in zip(columns, records[start : start + 3], strict=False):
+        with column:
+            _card(card, share_base=share_base)
+
+st.download_button(
+    tr("publik.download"),
+    data=publik.cards_csv(shown, lang=LANG),
+    file_name="sentra_umkm_kota_malang.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+st.caption(tr("publik.privacy"))

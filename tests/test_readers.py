@@ -1,0 +1,125 @@
+"""Tests for geo.readers: every format into text cells, with the source's row numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point, Polygon
+
+from geo.readers import SourceError, read_source
+
+
+def test_csv_delimiters_and_encodings(tmp_path: Path) -> None:
+    rows = ["Nama Usaha{d}Kel.{d}Omzet", "Café Ijen{d}Oro-oro Dowo{d}1,5 juta", "Tempe{d}Sanan{d}2"]
+    for delimiter in (",", ";", "\t", "|"):
+        for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+            text = "\n".join(r.format(d=delimiter) for r in rows)
+            if delimiter == ",":
+                text = text.replace("1,5 juta", '"1,5 juta"')
+            data = text.encode(encoding)
+            source = read_source(data, name="daftar.csv")
+            assert source.delimiter == delimiter, (delimiter, encoding)
+            assert source.headers == ["Nama Usaha", "Kel.", "Omzet"]
+            assert source.cells.iloc[0].tolist() == ["Café Ijen", "Oro-oro Dowo", "1,5 juta"]
+            assert source.rows.tolist() == [2, 3]
+
+
+def test_csv_title_rows_blank_lines_and_ragged_rows() -> None:
+    text = (
+        "Pendataan UMKM Kelurahan Dinoyo\n"
+        "\n"
+        "No,Nama Usaha,Kel.,Lat,Long\n"
+        "1,Tempe,Dinoyo,-7.94,112.61\n"
+        "\n"
+        '2,"Kue ""Bu Sri""\nlantai 2",Dinoyo,-7.94,112.61\n'
+        "3,Geser,Dinoyo,-7,94,112,61\n"
+        ",,,,\n"
+    )
+    source = read_source(text.encode(), name="dinoyo.csv")
+    assert source.header_row == 3
+    assert source.rows.tolist() == [4, 6, 7]  # blank lines counted, a multi-line cell is one row
+    assert source.cells["Nama Usaha"].tolist() == ["Tempe", 'Kue "Bu Sri"\nlantai 2', "Geser"]
+    assert source.overflow == {7: 2}  # decimal commas in a comma-separated file
+
+
+def test_xlsx_sheets_and_row_numbers(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Rekap"
+    sheet.append(["Judul"])
+    second = book.create_sheet("Data")
+    second.append([None])
+    second.append(["Nama Usaha", "No HP/WA", "Lat", "Long", "Tanggal"])
+    second.append(["Tempe", 81234567890, -7.94356, 112.609608, None])
+    second.append([])
+    second.append(["Kue", "0812-1", -7.9, 112.6, None])
+    import datetime as dt
+
+    second["E3"] = dt.datetime(2025, 3, 1)
+    path = tmp_path / "umkm.xlsx"
+    book.save(path)
+    first = read_source(path)  # the first sheet by default: a title and nothing below it
+    assert first.sheet == "Rekap" and first.cells.empty
+    source = read_source(path, sheet="Data")
+    assert source.sheets == ("Rekap", "Data") and source.sheet == "Data"
+    assert source.header_row == 2 and source.rows.tolist() == [3, 5]
+    first = source.cells.iloc[0].tolist()
+    assert first == ["Tempe", "81234567890", "-7.94356", "112.609608", "2025-03-01"]
+    with pytest.raises(SourceError, match="sheet 'Tidak' tidak ada; pilihan: Rekap, Data"):
+        read_source(path, sheet="Tidak")
+
+
+def test_geojson_and_gpkg_geometry_becomes_a_coordinate_column(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"nama_usaha": ["Titik", "Poligon", "Kosong"], "omzet": [1.5e6, None, 2.0]},
+        geometry=[Point(112.609608, -7.94356), Polygon([(0, 0), (1, 0), (1, 1)]), None],
+        crs="EPSG:4326",
+    )
+    gpkg = tmp_path / "u.gpkg"
+    frame.to_crs("EPSG:32749").to_file(gpkg, layer="umkm_utm", driver="GPKG")
+    frame.to_file(gpkg, layer="lain", driver="GPKG")
+    geojson = tmp_path / "u.geojson"
+    frame.to_file(geojson, driver="GeoJSON")
+    for path, layer in ((gpkg, None), (geojson, None)):
+        source = read_source(path, sheet=layer)
+        assert source.rows.tolist() == [2, 3, 4]
+        lat, lon = (float(v) for v in source.cells["geometri"].iloc[0].split(","))
+        assert lat == pytest.approx(-7.94356, abs=1e-7) and lon == pytest.approx(
+            112.609608, abs=1e-7
+        )
+        assert source.cells["geometri"].iloc[1] == "bukan titik: Polygon"
+        assert source.cells["geometri"].iloc[2] is None
+        assert source.cells["omzet"].tolist() == ["1500000", None, "2"]
+    assert read_source(gpkg).sheets == ("umkm_utm", "lain")
+    with pytest.raises(SourceError, match="layer 'x' tidak ada"):
+        read_source(gpkg, sheet="x")
+    json.loads(geojson.read_text())  # a plain GeoJSON file
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("daftar.pdf", b"%PDF", "format tidak dikenal"),
+        ("daftar.csv", b"", "berkas kosong"),
+        ("daftar.csv", b"\n\n,,\n", "tidak ada baris berisi"),
+        ("daftar.xlsx", b"PK\x03\x04 rusak", "XLSX tidak terbaca"),
+        ("daftar.geojson", b"{bukan json", "GEOJSON tidak terbaca"),
+        ("daftar.csv", b"a\x00b", "NUL"),
+    ],
+)
+def test_unreadable_files_say_why(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(SourceError, match=reason) as err:
+        read_source(data, name=name)
+    assert err.value.file == name
+
+
+def test_sha256_is_of_the_bytes(tmp_path: Path) -> None:
+    import hashlib
+
+    data = b"Nama Usaha,Kel.\nTempe,Sanan\n"
+    assert read_source(data, name="a.csv").sha256 == hashlib.sha256(data).hexdigest()
