@@ -15,6 +15,8 @@ plan        visit routes: ``plan --stops FILE --officers N --output DIR`` (exit 
             must-visit stop had to be dropped)
 brief       ``brief --period 2026-Q3|2026-09|2026 --format pdf|html --output PATH``: the
             one-page leadership brief (Laporan Ringkas)
+backup      ``backup --output FILE.zip``: every table in a portable file (any backend)
+restore     ``restore FILE.zip``: replace the whole store with a backup, in one transaction
 
 The store is the one ``DATABASE_URL`` names (default: the SQLite file under ``data/``).
 Errors exit non-zero with a message naming file, row and column.
@@ -260,6 +262,33 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from geo.backup import write_backup
+
+    store = _store()
+    manifest = write_backup(store, args.output)
+    total = sum(manifest["rows"].values())
+    print(f"{args.output}: {total:,} rows from {store.url} (schema {manifest['schema_version']})")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from geo import audit
+    from geo.backup import BackupError, restore_backup
+
+    store = _store()
+    try:
+        counts = restore_backup(store, args.file)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    store.log_audit(
+        audit.cli_actor(), "restore", Path(args.file).name, f"{sum(counts.values())} baris"
+    )
+    print(f"{store.url}: restored {sum(counts.values()):,} rows from {args.file}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.split("\n")[0])
@@ -339,6 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=None, help="search seconds")
     p.add_argument("--output", required=True, help="folder for route_N.gpx/csv and summary")
     p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser("backup", help="write the whole store to a portable backup file")
+    p.add_argument("--output", required=True, help="the .zip file to write")
+    p.set_defaults(func=_cmd_backup)
+    p = sub.add_parser("restore", help="replace the whole store with a backup file")
+    p.add_argument("file", help="a file written by `backup`")
+    p.set_defaults(func=_cmd_restore)
     return parser
 
 

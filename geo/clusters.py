@@ -28,8 +28,8 @@ the ``eps_m``-connected groups of core businesses (scikit-learn's ``DBSCAN`` wit
 businesses within ``eps_m / 2`` of a core one (:data:`BORDER_FRACTION`); groups under
 ``min_cluster_size`` are dropped. Plain DBSCAN attaches border businesses up to the full
 radius; here that swallowed a ring of the background around each group (on planted clusters in
-uniform noise: 25-40 % extra members, against 12-20 % at half the radius, with no planted
-member lost either way), which makes hulls too large and densities too low.
+uniform noise: 25-40 % extra members, against 12-20 % at half the radius, which loses 3-5 %
+of the planted members), which makes hulls too large and densities too low.
 
 Defaults and why (measured on the demo data set, 21,270 UMKM, and a 100,000 UMKM version):
 
@@ -37,13 +37,13 @@ Defaults and why (measured on the demo data set, 21,270 UMKM, and a 100,000 UMKM
     A kampung sentra spans a few hundred metres (the demo places sentra businesses with a
     150 m standard deviation around the sentra point; the rattan shops of Jl. Bulu Tangkis
     line about 300 m of one street). With 100 m, the 40 to 45 workshops of the keramik and
-    racket sentra were too thin to be found; with 150 m six of the seven kriya sentra of the
+    racket sentra were not found; with 150 m six of the seven kriya sentra of the
     demo are (the seventh, 25 rattan workshops spread over about 0.3 km² in Balearjosari, is
     too thin for any setting that keeps noise out).
 ``min_samples = 8``
     At least eight businesses of the trade within 150 m (about 7 ha): a sentra, not a pair of
     neighbours. For a small sector (kriya: about 8 per km²) a 150 m circle expects 0.6, and
-    eight or more happen by chance with a probability below 1e-7.
+    eight or more happen by chance with a probability of about 2e-7.
 ``contrast = 5``
     With 4, random clumps of shops (perdagangan) and services (jasa) in dense kelurahan were
     reported as clusters in the demo; with 5 none are, and the Sanan tempe cluster, the daster

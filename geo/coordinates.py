@@ -77,9 +77,10 @@ _AXIS = {
 _ALLOWED_REST = re.compile(r"^[\s°º˚d'′’‘\"″”“`´,;:/|()\[\]-]*$")
 _MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-"})
 _PAIR_SPLIT = re.compile(r"\s*[;|/\t]\s*")
-_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
 _SIMPLE_PAIR = re.compile(
-    r"^\(?\s*([-+]?\d+(?:[.,]\d+)?)\s*(?:[,;/|]\s*|\s+)([-+]?\d+(?:[.,]\d+)?)\s*\)?$"
+    r"^\(?[ \t]*([-+]?[0-9]+(?:[.,][0-9]+)?)[ \t]*(?:[,;/|][ \t]*|[ \t]+)"
+    r"([-+]?[0-9]+(?:[.,][0-9]+)?)[ \t]*\)?$"
 )
 
 

@@ -18,7 +18,7 @@ Units and neighbours
     polygons are simplified and leave slivers up to about 11 m wide between neighbours, so
     polygons are snapped by :data:`KELURAHAN_SNAP_M` (6 m) before testing contiguity: plain
     queen contiguity misses 8 of the 147 neighbour pairs. The value is UMKM per km² by default
-    (kelurahan range from well under 1 km² to several km², so raw counts would mostly measure
+    (kelurahan range from 0.46 to 5.7 km², so raw counts would mostly measure
     area); ``measure="jumlah"`` uses the count.
 ``hexagon grid``
     Flat-topped hexagons :data:`DEFAULT_HEX_SIZE_M` (500 m) apart, centre to centre (21.7 ha

@@ -479,7 +479,7 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _normalise_kode(values: pd.Series, known: set[str]) -> tuple[pd.Series, pd.Series]:
     """Kelurahan codes with or without dots -> ``35.73.KK.LLLL``; (codes, unknown mask)."""
-    digits = values.str.replace(r"\D", "", regex=True)
+    digits = values.str.replace(r"[^0-9]", "", regex=True)
     dotted = (
         digits.str.slice(0, 2)
         + "."
@@ -1072,11 +1072,26 @@ def plan_import(
     return _finish(source, applied, mapping_problems, place_missing, out, issues, stored, provided)
 
 
+@functools.lru_cache(maxsize=8192)
+def _resolve_one(name: str, kecamatan: str | None) -> tuple[str | None, str | None, float]:
+    """Resolve one (name, kecamatan) against the shipped layer, remembered across imports."""
+    match = wilayah.resolve_kelurahan(name, kecamatan=kecamatan)
+    return (match.kode, match.nama, match.confidence) if match else (None, None, np.nan)
+
+
 def _resolve_names(names: pd.Series, kecamatan: pd.Series) -> pd.DataFrame:
-    """:func:`geo.wilayah.resolve_kelurahan_many`, run once per distinct (name, kecamatan)."""
+    """Resolve kelurahan names (:func:`geo.wilayah.resolve_kelurahan`) once per distinct pair."""
     pairs = pd.DataFrame({"name": names, "kec": kecamatan}).astype("string")
     distinct = pairs.drop_duplicates().reset_index(drop=True)
-    found = wilayah.resolve_kelurahan_many(distinct["name"], kecamatan=distinct["kec"])
+    found = pd.DataFrame(
+        [
+            _resolve_one(str(n), None if pd.isna(k) else str(k))
+            if not pd.isna(n)
+            else (None, None, np.nan)
+            for n, k in zip(distinct["name"], distinct["kec"], strict=True)
+        ],
+        columns=["kode", "nama", "confidence"],
+    ).astype({"kode": "string", "nama": "string", "confidence": "float64"})
     table = pd.concat([distinct, found], axis=1)
     merged = pairs.merge(table, on=["name", "kec"], how="left", sort=False)
     merged.index = names.index

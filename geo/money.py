@@ -37,7 +37,7 @@ _AMOUNT = re.compile(
     r"(?:,-|\.-|-)?\s*(?:/\s*(?:th|thn|tahun|bln|bulan)|per\s+(?:tahun|bulan))?$",
     re.IGNORECASE,
 )
-_PLAIN = re.compile(r"^-?\d+(\.\d{1,2}|\.0+)?$")
+_PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]{1,2}|\.0+)?$")
 
 
 def _number(text: str, *, multiplied: bool) -> float:

@@ -19,8 +19,8 @@ import pandas as pd
 
 __all__ = ["normalise_phones"]
 
-_SEPARATORS = re.compile(r"\s*(?:/|;|,|\b[dD][aA][nN]\b|\b[aA][tT][aA][uU]\b|&|\|)\s*")
-_NON_DIGIT = re.compile(r"[^\d+]")
+_SEPARATORS = re.compile(r"[ \t]*(?:/|;|,| [dD][aA][nN] | [aA][tT][aA][uU] |&|\|)[ \t]*")
+_NON_DIGIT = re.compile(r"[^0-9+]")
 
 
 def normalise_phones(values: pd.Series) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def normalise_phones(values: pd.Series) -> pd.DataFrame:
     """
     text = values.astype("string").str.strip().replace("", pd.NA)
     # A spreadsheet's number cell read as text: "81234567890.0".
-    text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    text = text.str.replace(r"^([0-9]+)\.0+$", r"\1", regex=True)
     first = text.copy()
     second = pd.Series(pd.NA, index=values.index, dtype="string")
     split = text.str.contains(_SEPARATORS.pattern, regex=True).fillna(False)
@@ -48,7 +48,7 @@ def normalise_phones(values: pd.Series) -> pd.DataFrame:
         parts = text[split].str.extract(rf"^(.*?){_SEPARATORS.pattern}(.*)$")
         first[split] = parts[0].astype("string").str.strip()
         second[split] = parts[1].astype("string").str.strip()
-    several = (second.str.replace(r"\D", "", regex=True).str.len() >= 6).fillna(False)
+    several = (second.str.replace(r"[^0-9]", "", regex=True).str.len() >= 6).fillna(False)
     digits = first.str.replace(_NON_DIGIT.pattern, "", regex=True)
     plus = digits.str.startswith("+").fillna(False)
     digits = digits.str.replace("+", "", regex=False)

@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import math
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -214,21 +215,72 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def _read_csv_fast(
+    text: str, delimiter: str, name: str
+) -> tuple[pd.DataFrame, np.ndarray, int, dict[int, int]] | None:
+    """Read a well-formed CSV with pandas' C parser (the header found as in the slow path).
+
+    Returns None when a record has more cells than the header (the slow path then reports
+    where) or the text is not one pandas reads the same way as :mod:`csv`.
+    """
+    head = list(
+        itertools.islice(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), _HEADER_SEARCH_ROWS * 3
+        )
+    )
+    try:
+        _, _, header_row, _ = _table_from_rows(
+            enumerate(([c.strip() or None for c in r] for r in head), start=1), name
+        )
+    except (SourceError, csv.Error):
+        return None
+    header_cells = [c.strip() or None for c in head[header_row - 1]]
+    width = max(i + 1 for i, v in enumerate(header_cells) if v is not None)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=list(range(width)),
+            skiprows=header_row,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    numbers = np.arange(header_row + 1, header_row + 1 + len(frame), dtype="int64")
+    columns = {}
+    empty = np.ones(len(frame), dtype=bool)
+    for i, header in enumerate(_unique_headers(header_cells[:width])):
+        values = frame[i].str.strip()
+        blank = (values == "").to_numpy()
+        empty &= blank
+        columns[header] = values.astype(object).where(~blank, None)
+    cells = pd.DataFrame(columns, dtype=object)[~empty].reset_index(drop=True)
+    return cells, numbers[~empty], header_row, {}
+
+
 def _read_csv(data: bytes, name: str) -> tuple[SourceTable, str, str]:
     text, encoding = _decode(data, name)
     if "\x00" in text:
         raise SourceError(name, "bukan berkas teks CSV (berisi karakter NUL)")
     delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    fast = _read_csv_fast(text, delimiter, name)
+    if fast is not None:
+        cells, numbers, header_row, overflow = fast
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
-    def rows() -> Iterable[tuple[int, list[str | None]]]:
-        for n, record in enumerate(reader, start=1):
-            yield n, [c.strip() or None for c in record]
+        def rows() -> Iterable[tuple[int, list[str | None]]]:
+            for n, record in enumerate(reader, start=1):
+                yield n, [c.strip() or None for c in record]
 
-    try:
-        cells, numbers, header_row, overflow = _table_from_rows(rows(), name)
-    except csv.Error as exc:
-        raise SourceError(name, f"CSV tidak terbaca: {exc}") from exc
+        try:
+            cells, numbers, header_row, overflow = _table_from_rows(rows(), name)
+        except csv.Error as exc:
+            raise SourceError(name, f"CSV tidak terbaca: {exc}") from exc
     table = SourceTable(
         name=name,
         sha256="",

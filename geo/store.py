@@ -3,10 +3,14 @@
 :class:`Store` keeps the UMKM register, the sentra list, the Sahabat UMKM roster, visits, size
 history, import batches and a small key/value ``meta`` table in any database SQLAlchemy 2 can
 reach. The default is the embedded SQLite file from :func:`geo.settings.database_url`;
-PostgreSQL/PostGIS will come through the same code by setting ``DATABASE_URL``. Everything is
-SQLAlchemy Core (``Table``/``MetaData``, no ORM) and portable SQL; the only SQLite-specific
-statements live in the connect and begin hooks (:func:`_sqlite_on_connect`,
-:func:`_sqlite_on_begin`).
+PostgreSQL/PostGIS runs through the same code when ``DATABASE_URL`` points there
+(``postgresql+psycopg://...``). Everything is SQLAlchemy Core (``Table``/``MetaData``, no ORM)
+and portable SQL; the only SQLite-specific statements live in the connect and begin hooks
+(:func:`_sqlite_on_connect`, :func:`_sqlite_on_begin`), the only PostgreSQL-specific ones in
+migration 4 (:func:`_migrate_4_postgis`: point ``geom`` columns in SRID 4326 kept from lon/lat
+by a trigger, GiST indexes, the ``kelurahan_batas`` boundary table), the spatial queries
+(:meth:`Store.counts_per_kelurahan`, :meth:`Store.umkm_in_kelurahan`, pushed down to PostGIS
+there and computed with geopandas on SQLite) and the migration lock.
 
 Reads return the register model of :mod:`geo.register`: :meth:`Store.read_umkm` gives a
 GeoDataFrame in EPSG:4326 with the columns and dtypes of
@@ -353,8 +357,72 @@ def _migrate_3_import_log(conn: Connection) -> None:
     metadata.create_all(conn, tables=[metadata.tables["import_perubahan"]])
 
 
+#: The PostGIS boundary table of :meth:`Store.load_kelurahan` (PostgreSQL only).
+_KELURAHAN_TABLE = "kelurahan_batas"
+
+# PostGIS DDL of migration 4: a point ``geom`` (SRID 4326) kept equal to lon/lat by a trigger
+# on every INSERT and UPDATE (so every write path, bulk or not, fills it), GiST indexes, and the
+# kelurahan boundary table. Plain SQL: nothing outside this module depends on GeoAlchemy.
+_POSTGIS_DDL = (
+    """
+    CREATE OR REPLACE FUNCTION peta_umkm_set_geom() RETURNS trigger AS $$
+    BEGIN
+        IF NEW.lon IS NULL OR NEW.lat IS NULL THEN
+            NEW.geom := NULL;
+        ELSE
+            NEW.geom := ST_SetSRID(ST_MakePoint(NEW.lon, NEW.lat), 4326);
+        END IF;
+        RETURN NEW;
+    END
+    $$ LANGUAGE plpgsql
+    """,
+    "ALTER TABLE umkm ADD COLUMN geom geometry(Point, 4326)",
+    "ALTER TABLE sentra ADD COLUMN geom geometry(Point, 4326)",
+    "UPDATE umkm SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)",
+    "UPDATE sentra SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)",
+    "CREATE TRIGGER umkm_geom BEFORE INSERT OR UPDATE ON umkm "
+    "FOR EACH ROW EXECUTE FUNCTION peta_umkm_set_geom()",
+    "CREATE TRIGGER sentra_geom BEFORE INSERT OR UPDATE ON sentra "
+    "FOR EACH ROW EXECUTE FUNCTION peta_umkm_set_geom()",
+    "CREATE INDEX ix_umkm_geom ON umkm USING gist (geom)",
+    "CREATE INDEX ix_sentra_geom ON sentra USING gist (geom)",
+    f"""
+    CREATE TABLE {_KELURAHAN_TABLE} (
+        kode VARCHAR PRIMARY KEY,
+        nama TEXT,
+        geom geometry(MultiPolygon, 4326) NOT NULL
+    )
+    """,
+    f"CREATE INDEX ix_{_KELURAHAN_TABLE}_geom ON {_KELURAHAN_TABLE} USING gist (geom)",
+)
+
+
+def _migrate_4_postgis(conn: Connection) -> None:
+    """Version 4: PostGIS geometry columns, GiST indexes and boundaries (PostgreSQL only).
+
+    On PostgreSQL ``umkm`` and ``sentra`` get ``geom geometry(Point, 4326)``, filled from
+    ``lon``/``lat`` (degrees) by a trigger on every write, with a GiST index, and the table
+    ``kelurahan_batas`` (``kode``, ``nama``, ``geom geometry(MultiPolygon, 4326)``, GiST) is
+    created empty (filled by :meth:`Store.load_kelurahan`). The ``postgis`` extension is
+    created when missing, which needs the right to do so. On every other database (SQLite)
+    the step changes nothing: ``lat``/``lon`` stay the stored location.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    installed = conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'"))
+    if installed is None:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    for statement in _POSTGIS_DDL:
+        conn.execute(text(statement))
+
+
 #: Ordered migration steps; step ``n`` (1-based) brings the schema to version ``n``.
-MIGRATIONS: list[Migration] = [_migrate_1_initial, _migrate_2_auth, _migrate_3_import_log]
+MIGRATIONS: list[Migration] = [
+    _migrate_1_initial,
+    _migrate_2_auth,
+    _migrate_3_import_log,
+    _migrate_4_postgis,
+]
 
 # The current schema, used by reads and writes. While the latest step is 1 this is the
 # version-1 definition; a later step that changes a table changes this definition too.
@@ -605,6 +673,7 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self._engine = _make_engine(url if url is not None else settings.database_url())
+        self._kelurahan: gpd.GeoDataFrame | None = None
         try:
             self._migrate()
         except BaseException:
@@ -657,6 +726,9 @@ class Store:
 
     def _migrate(self) -> None:
         with self._write("schema_version") as conn:
+            if conn.dialect.name == "postgresql":
+                # Replicas starting at once: one migrates, the others wait and find it done.
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"))
             _VERSION_METADATA.create_all(conn)
             current = int(conn.scalar(select(func.max(_SCHEMA_VERSION.c.version))) or 0)
             steps = list(MIGRATIONS)
@@ -800,7 +872,12 @@ class Store:
                 kode_kelurahan = [kode_kelurahan]
             codes = list(dict.fromkeys(str(k) for k in kode_kelurahan))
             if not codes:
-                return register.empty_register()
+                empty = register.empty_register()
+                return (
+                    empty.assign(presisi_lokasi=pd.Series(dtype="string"))
+                    if presisi_lokasi
+                    else empty
+                )
             where.append(_UMKM.c.kode_kelurahan.in_(codes))
         spec = _SPEC_UMKM_PRESISI if presisi_lokasi else _SPEC_UMKM
         frame = self._read(spec, *where)
@@ -911,6 +988,259 @@ class Store:
         index = pd.Index([r[0] for r in rows], dtype="string", name=column)
         counts = pd.Series([int(r[1]) for r in rows], index=index, dtype="int64", name="jumlah")
         return counts.sort_index()
+
+    # -- spatial queries (pushed down to PostGIS on PostgreSQL) ---------------------------------
+
+    @property
+    def is_postgis(self) -> bool:
+        """True when the backend is PostgreSQL with the PostGIS columns (schema version 4)."""
+        return self.dialect == "postgresql"
+
+    def _boundaries(self) -> gpd.GeoDataFrame:
+        """Return the kelurahan layer of the spatial queries (EPSG:4326): loaded or shipped."""
+        if self._kelurahan is None:
+            from geo import wilayah  # lazily: the store itself needs no boundaries
+
+            self._kelurahan = wilayah.kelurahan()[["kode", "nama", "geometry"]]
+        return self._kelurahan
+
+    def load_kelurahan(self, kel: gpd.GeoDataFrame | None = None) -> int:
+        """Set the kelurahan boundaries used by the spatial queries.
+
+        On PostgreSQL the layer replaces the table ``kelurahan_batas`` (MultiPolygon, SRID
+        4326, GiST index) in one transaction, so every replica shares it; on SQLite it is kept
+        by this :class:`Store` object. The spatial queries load the shipped layer
+        (:func:`geo.wilayah.kelurahan`) on first use when this was never called.
+
+        Parameters
+        ----------
+        kel
+            Columns ``kode``, ``nama`` and polygon ``geometry`` in EPSG:4326 (other CRS are
+            reprojected); None for the shipped layer of the 57 kelurahan.
+
+        Returns
+        -------
+        int
+            The number of kelurahan loaded.
+
+        Raises
+        ------
+        StoreError
+            A kode is missing or repeated, or a geometry is not a polygon. Nothing is changed.
+        """
+        if kel is None:
+            self._kelurahan = None
+            kel = self._boundaries()
+        if kel.crs is not None and kel.crs.to_epsg() != 4326:
+            kel = kel.to_crs(4326)
+        kel = kel[["kode", "nama", "geometry"]].reset_index(drop=True)
+        if kel["kode"].isna().any() or kel["kode"].duplicated().any():
+            raise StoreError(_KELURAHAN_TABLE, "every kelurahan needs one distinct kode")
+        bad = ~kel.geom_type.isin(["Polygon", "MultiPolygon"])
+        if bad.any():
+            row = str(kel["kode"][bad].iloc[0])
+            raise StoreError(_KELURAHAN_TABLE, "geometry is not a polygon", row_id=row)
+        if self.is_postgis:
+            records = [
+                {"kode": str(k), "nama": None if pd.isna(n) else str(n), "wkb": g.wkb}
+                for k, n, g in zip(kel["kode"], kel["nama"], kel.geometry, strict=True)
+            ]
+            with self._write(_KELURAHAN_TABLE) as conn:
+                conn.execute(text(f"DELETE FROM {_KELURAHAN_TABLE}"))
+                conn.execute(
+                    text(
+                        f"INSERT INTO {_KELURAHAN_TABLE} (kode, nama, geom) "
+                        "VALUES (:kode, :nama, ST_Multi(ST_GeomFromWKB(:wkb, 4326)))"
+                    ),
+                    records,
+                )
+        self._kelurahan = gpd.GeoDataFrame(kel, geometry="geometry", crs=4326)
+        return len(kel)
+
+    def _ensure_postgis_boundaries(self, conn: Connection) -> None:
+        if conn.scalar(text(f"SELECT count(*) FROM {_KELURAHAN_TABLE}")) == 0:
+            self.load_kelurahan(self._boundaries())
+
+    def counts_per_kelurahan(self, *, by_point: bool = False) -> pd.Series:
+        """Count UMKM per kelurahan, by their stored kode or by where their point lies.
+
+        Parameters
+        ----------
+        by_point
+            False: group by the stored ``kode_kelurahan`` (UMKM without one are not counted).
+            True: count the points (``lon``/``lat``, EPSG:4326) inside each kelurahan polygon
+            (``ST_Contains``: a point on an edge or in a sliver between polygons is in none, a
+            point where two polygons overlap is in both); on PostgreSQL this is a PostGIS
+            spatial join on the GiST indexes, on SQLite a geopandas ``sjoin`` in-process, with
+            the same result. Boundaries as in :meth:`load_kelurahan`.
+
+        Returns
+        -------
+        pandas.Series
+            ``int64`` counts named ``"jumlah"`` indexed by kode (``string``, named
+            ``"kode_kelurahan"``), sorted by kode; kelurahan without UMKM are absent.
+        """
+        if not by_point:
+            counts = self.counts_by("kode_kelurahan")
+            return counts[counts.index.notna()]
+        if self.is_postgis:
+            stmt = text(
+                f"SELECT k.kode, count(*) FROM {_KELURAHAN_TABLE} k "
+                "JOIN umkm u ON ST_Contains(k.geom, u.geom) GROUP BY k.kode"
+            )
+            with self._engine.connect() as conn:
+                self._ensure_postgis_boundaries(conn)
+                rows = conn.execute(stmt).fetchall()
+            codes, values = [r[0] for r in rows], [int(r[1]) for r in rows]
+        else:
+            inside = self._points_in_boundaries()
+            tally = inside["kode"].value_counts()
+            codes, values = list(tally.index), [int(v) for v in tally.to_numpy()]
+        index = pd.Index(codes, dtype="string", name="kode_kelurahan")
+        return pd.Series(values, index=index, dtype="int64", name="jumlah").sort_index()
+
+    def _points_in_boundaries(self, kode: str | None = None) -> pd.DataFrame:
+        """In-process join (SQLite): ``id`` and ``kode`` of every UMKM point inside a polygon."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_UMKM.c.id, _UMKM.c.lon, _UMKM.c.lat).where(
+                    _UMKM.c.lon.is_not(None), _UMKM.c.lat.is_not(None)
+                )
+            ).fetchall()
+        kel = self._boundaries()
+        if kode is not None:
+            kel = kel[kel["kode"] == kode]
+        frame = pd.DataFrame(rows, columns=["id", "lon", "lat"])
+        points = gpd.GeoDataFrame(
+            {"id": frame["id"]},
+            geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+            crs=4326,
+        )
+        joined = gpd.sjoin(points, kel[["kode", "geometry"]], predicate="within", how="inner")
+        return pd.DataFrame({"id": joined["id"].to_numpy(), "kode": joined["kode"].to_numpy()})
+
+    def umkm_in_kelurahan(self, kode: str) -> gpd.GeoDataFrame:
+        """Read the UMKM whose point lies inside one kelurahan polygon.
+
+        Pushed down to PostGIS (``ST_Contains`` on the GiST indexes) on PostgreSQL, computed
+        in-process with geopandas on SQLite; same rows on both (see
+        :meth:`counts_per_kelurahan` for points on edges, slivers and overlaps).
+
+        Parameters
+        ----------
+        kode
+            A kode of the boundary layer, e.g. ``"35.73.01.1001"``.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            As :meth:`read_umkm` (EPSG:4326, sorted by ``id``), whatever ``kode_kelurahan``
+            the rows carry.
+
+        Raises
+        ------
+        ValueError
+            ``kode`` is not in the boundary layer.
+        """
+        if kode not in set(self._boundaries()["kode"]):
+            raise ValueError(f"{kode!r} is not a kelurahan kode of the boundary layer")
+        if self.is_postgis:
+            with self._engine.connect() as conn:
+                self._ensure_postgis_boundaries(conn)
+            inside = text(
+                f"umkm.id IN (SELECT u.id FROM umkm u JOIN {_KELURAHAN_TABLE} k "
+                "ON ST_Contains(k.geom, u.geom) WHERE k.kode = :kode)"
+            ).bindparams(kode=kode)
+            frame = self._read(_SPEC_UMKM, inside)
+        else:
+            ids = set(self._points_in_boundaries(kode)["id"])
+            frame = pd.DataFrame(self.read_umkm())
+            frame = frame[frame["id"].isin(ids)].drop(columns="geometry")
+            frame = frame.reset_index(drop=True)
+        if frame.empty:
+            return register.empty_register()
+        return register.to_geodataframe(frame)
+
+    # -- whole-store dump and restore (see geo.backup for the file) -----------------------------
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, as JSON-ready values, for a portable backup.
+
+        Returns
+        -------
+        dict
+            Table name -> rows (dicts column -> value), tables in dependency order
+            (referenced tables first), rows sorted by primary key in Python (the order does
+            not depend on the database's collation). Dates and times are ISO 8601 strings
+            (times UTC, naive), floats keep every bit, booleans are ``True``/``False``. Not
+            included: ``schema_version`` (see :attr:`schema_version`), the PostGIS ``geom``
+            columns (derived from lon/lat) and ``kelurahan_batas`` (reloaded on demand).
+        """
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._engine.connect() as conn:
+            for table in _METADATA.sorted_tables:
+                key = [c.name for c in table.primary_key.columns]
+                rows = [_json_row(table, dict(r)) for r in conn.execute(select(table)).mappings()]
+                rows.sort(key=lambda r: tuple(str(r[k]) for k in key))
+                out[table.name] = rows
+        return out
+
+    def restore(self, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, int]:
+        """Replace the whole store with a :meth:`dump`, in one transaction.
+
+        Parameters
+        ----------
+        tables
+            Table name -> rows, as :meth:`dump` returns them; every table of the schema must
+            be present (an empty list for an empty table).
+
+        Returns
+        -------
+        dict
+            Table name -> rows restored.
+
+        Raises
+        ------
+        StoreError
+            A table is missing or unknown, a row has unknown columns or values the database
+            refuses. The store keeps its previous content.
+        """
+        known = {t.name for t in _METADATA.sorted_tables}
+        unknown = sorted(set(tables) - known)
+        missing = sorted(known - set(tables))
+        if unknown or missing:
+            raise StoreError(
+                "dataset",
+                f"backup does not match the schema: unknown tables {unknown}, missing {missing}",
+            )
+        decoded: dict[str, list[dict[str, Any]]] = {}
+        for table in _METADATA.sorted_tables:
+            rows = []
+            for position, row in enumerate(tables[table.name]):
+                extra = sorted(set(row) - {c.name for c in table.columns})
+                if extra:
+                    raise StoreError(
+                        table.name, f"row {position}: unknown columns {extra}", row_id=None
+                    )
+                rows.append(_python_row(table, row))
+            decoded[table.name] = rows
+        with self._write("dataset") as conn:
+            for table in reversed(_METADATA.sorted_tables):
+                conn.execute(delete(table))
+            for table in _METADATA.sorted_tables:
+                rows = decoded[table.name]
+                columns = [c.name for c in table.columns]
+                self._insert(conn, table, [{c: r.get(c) for c in columns} for r in rows])
+            if conn.dialect.name == "postgresql":
+                for table in _METADATA.sorted_tables:
+                    if table.autoincrement_column is not None:
+                        conn.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                            )
+                        )
+        return {name: len(rows) for name, rows in decoded.items()}
 
     def read_meta(self) -> dict[str, str]:
         """Return the whole ``meta`` table as a dict (key -> value), keys sorted."""
@@ -1581,6 +1911,31 @@ class Store:
         with self._engine.connect() as conn:
             rows = conn.execute(stmt).fetchall()
         return _frame(rows, AUDIT_COLUMNS)
+
+
+def _json_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a stored row with dates and times as ISO strings (JSON-ready)."""
+    out = {}
+    for name in (c.name for c in table.columns):
+        value = row.get(name)
+        if isinstance(value, dt.date):  # datetime too
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def _python_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Decode :func:`_json_row`: ISO strings back to ``date``/``datetime`` by column type."""
+    out = dict(row)
+    for column in table.columns:
+        value = out.get(column.name)
+        if value is None:
+            continue
+        if isinstance(column.type, DateTime):
+            out[column.name] = dt.datetime.fromisoformat(value)
+        elif isinstance(column.type, Date):
+            out[column.name] = dt.date.fromisoformat(value)
+    return out
 
 
 def _snapshot(row: Mapping[str, Any]) -> str:

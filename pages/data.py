@@ -244,13 +244,18 @@ with tab_import:
                         .astype("string")
                     )
                 )
+                action_label = {a: tr(f"data.action.{a}") for a in importer.ACTIONS}
+                action_code = {label: a for a, label in action_label.items()}
                 dup_table = pd.DataFrame(
                     {
                         "baris": duplicates["baris"].to_numpy(),
                         "nama_usaha": duplicates["nama_usaha"].to_numpy(),
                         "sama": same.to_numpy(),
-                        "pilihan": duplicates["pilihan"].str.replace("/", ", ").to_numpy(),
-                        "tindakan": duplicates["tindakan"].to_numpy(),
+                        "pilihan": [
+                            ", ".join(action_label[a] for a in str(c).split("/"))
+                            for c in duplicates["pilihan"]
+                        ],
+                        "tindakan": duplicates["tindakan"].map(action_label).to_numpy(),
                     }
                 )
                 decided = st.data_editor(
@@ -265,12 +270,14 @@ with tab_import:
                         "sama": tr("data.col_duplicate_of"),
                         "pilihan": tr("data.col_choices"),
                         "tindakan": st.column_config.SelectboxColumn(
-                            tr("data.col_action"), options=list(importer.ACTIONS), required=True
+                            tr("data.col_action"),
+                            options=list(action_label.values()),
+                            required=True,
                         ),
                     },
                 )
                 changes = {
-                    int(b): str(a)
+                    int(b): action_code[str(a)]
                     for b, a, old in zip(
                         decided["baris"], decided["tindakan"], dup_table["tindakan"], strict=True
                     )

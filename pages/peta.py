@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import mapview, settings, wilayah
+from geo import clustermap, clusters, hotspots, mapview, settings, wilayah
 from geo.access import sees_personal
 from geo.coverage import coverage, flagged_kelurahan, kelurahan_profile
 from geo.filters import METRICS, MapView, RegisterFilter, kelurahan_options
@@ -29,6 +29,7 @@ from pages._common import (
     data_version,
     demo_banner,
     get_store,
+    public_register,
     register_for_role,
     require_page,
     tr,
@@ -66,13 +67,28 @@ def _filtered(
     return rows, cov
 
 
-def _map(flt: RegisterFilter, metric: str, basemap: str, personal: bool) -> folium.Map:
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=8)
+def _cluster_layers(
+    url: str, version: str, sektor: tuple[str, ...], skala: tuple[str, ...]
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Clusters and Gi* hot spots for the sector and size filters only (city-wide by design)."""
+    rows = RegisterFilter(sektor=sektor, skala=skala).apply(public_register())
+    kel, _ = _boundaries()
+    sentra, _, _ = _tables(url, version)
+    found = clusters.detect_clusters(rows, sentra=sentra, kel=kel)
+    spots = hotspots.hotspots_kelurahan(rows, kel=kel)
+    return found, spots
+
+
+def _map(
+    flt: RegisterFilter, metric: str, basemap: str, personal: bool, analysis: bool
+) -> folium.Map:
     """Build the map from cached data (streamlit-folium changes the map object: not cached)."""
     url = settings.database_url()
     rows, cov = _filtered(url, VERSION, flt, personal)
     kel, kec = _boundaries()
     sentra, _, _ = _tables(url, VERSION)
-    return mapview.build_map(
+    m = mapview.build_map(
         kelurahan=kel,
         kecamatan=kec,
         umkm=rows,
@@ -83,6 +99,12 @@ def _map(flt: RegisterFilter, metric: str, basemap: str, personal: bool) -> foli
         show_personal=personal,
         lang=LANG,
     )
+    if analysis:
+        found, spots = _cluster_layers(url, VERSION, flt.sektor, flt.skala)
+        clustermap.add_hotspots(m, spots, lang=LANG, show=False)
+        clustermap.add_clusters(m, found, lang=LANG)
+        clustermap.add_cluster_legend(m, lang=LANG)
+    return m
 
 
 # --- view from the URL -----------------------------------------------------------------------
@@ -107,6 +129,7 @@ if st.session_state.get(_KEYS) != view.to_query():
             "peta_cari": f.cari,
             "peta_metrik": view.metric,
             "peta_basemap": view.basemap,
+            "peta_analisis": True,
         }
     )
 
@@ -178,6 +201,7 @@ with st.sidebar:
         format_func=lambda b: tr(f"peta.basemap.{b}"),
         horizontal=True,
     )
+    analysis = st.toggle(tr("peta.analisis"), key="peta_analisis", help=tr("peta.analisis_help"))
 
 flt = RegisterFilter(
     sektor=tuple(sektor),
@@ -203,7 +227,7 @@ c2.metric(tr("peta.jumlah_kelurahan"), format_number(int((cov["umkm_aktif"] > 0)
 c3.metric(tr("peta.jumlah_flag"), format_number(len(flagged), LANG))
 
 # --- map -----------------------------------------------------------------------------------
-m = _map(flt, metric, basemap, personal)
+m = _map(flt, metric, basemap, personal, analysis)
 state = st_folium(
     m,
     key="peta_umkm",

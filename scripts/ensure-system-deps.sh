@@ -3,6 +3,12 @@
 # by Playwright; Playwright's own browser download is not used) and a font to render text.
 set -euo pipefail
 
+# PostgreSQL 15 + PostGIS 3, the store's second backend under test (tests/postgis.py): as root,
+# install and start the local test cluster; otherwise the PostGIS tests say how to start it.
+if [[ "${PETA_UMKM_SKIP_POSTGIS:-0}" != 1 && "$(id -u)" -eq 0 ]]; then
+    bash "$(dirname "$0")/start-postgis.sh"
+fi
+
 CHROMIUM=/usr/bin/chromium
 PACKAGES=(chromium fonts-dejavu-core)
 

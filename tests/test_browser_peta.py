@@ -42,12 +42,17 @@ def test_map_shows_clusters_legend_and_filters(
     assert box is not None and box["height"] > 400, f"map iframe is {box}"
     frame = page.frame_locator(MAP_IFRAME).last
     expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
-    expect(frame.locator(".peta-umkm-legend")).to_be_visible()
+    expect(frame.locator(".peta-umkm-legend").first).to_be_visible()
+    layers = frame.locator(".leaflet-control-layers-overlays")
+    expect(layers).to_contain_text("Klaster UMKM")
+    expect(layers).to_contain_text("Hot spot Gi*")
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text(
         "cahyadsn/wilayah_boundaries (MIT)"
     )
     total = _metric_value(page, "UMKM aktif")
     assert total == 21_270
+    page.wait_for_timeout(2_000)  # the map reports its position once: one more rerun
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=TIMEOUT_MS)
     _save_screenshot(page, tmp_path, "peta.png")
 
     # Filter: only kuliner. The figure and the URL follow.
@@ -75,11 +80,12 @@ def test_clicking_a_kelurahan_opens_its_profile(
     frame = page.frame_locator(MAP_IFRAME).last
     expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("Klik sebuah kelurahan di peta")).to_be_visible()
-    # Hide the points and sentra so the click lands on a kelurahan polygon.
-    frame.locator(".leaflet-control-layers").hover()
+    # Hide the points, sentra and cluster hulls so the click lands on a kelurahan polygon.
     overlays = frame.locator(".leaflet-control-layers-overlays label")
-    for name in ("UMKM", "Sentra"):
-        overlays.filter(has_text=re.compile(rf"^\s*{name}\s*$")).locator("input").uncheck()
+    for name in ("UMKM", "Sentra", "Klaster UMKM"):
+        box = overlays.filter(has_text=re.compile(rf"^\s*{name}\s*$")).locator("input")
+        box.dispatch_event("click")
+        expect(box).not_to_be_checked()
     page.mouse.move(5, 5)
     page.locator(MAP_IFRAME).last.scroll_into_view_if_needed()
     box = frame.locator("path.leaflet-interactive").nth(20).bounding_box()
@@ -88,4 +94,5 @@ def test_clicking_a_kelurahan_opens_its_profile(
     expect(page.get_by_text("Klik sebuah kelurahan di peta")).to_be_hidden(timeout=TIMEOUT_MS)
     profile = page.locator('[data-testid="stMetric"]').filter(has_text="Sahabat UMKM aktif")
     expect(profile.first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=TIMEOUT_MS)
     _save_screenshot(page, tmp_path, "peta_profil.png")

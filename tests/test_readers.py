@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
@@ -123,3 +124,23 @@ def test_sha256_is_of_the_bytes(tmp_path: Path) -> None:
 
     data = b"Nama Usaha,Kel.\nTempe,Sanan\n"
     assert read_source(data, name="a.csv").sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_fast_and_careful_csv_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.readers as readers
+
+    text = (
+        b"Pendataan UMKM\n\n"
+        b"No;Nama Usaha;Kel.;Koordinat;Catatan\n"
+        b'1;Tempe;Dinoyo;"-7,94; 112,61";\n'
+        b"\n"
+        b'2;"Kue ""Bu Sri""\nlantai 2";Dinoyo;;  spasi  \n'
+        b";;;;\n"
+        b"3;Bakso;Sumbersari;-7.95, 112.61;\n"
+    )
+    fast = readers.read_source(text, name="a.csv")
+    monkeypatch.setattr(readers, "_read_csv_fast", lambda *args: None)
+    careful = readers.read_source(text, name="a.csv")
+    pd.testing.assert_frame_equal(fast.cells, careful.cells)
+    assert fast.rows.tolist() == careful.rows.tolist() == [4, 6, 8]
+    assert fast.cells["Catatan"].tolist() == [None, "spasi", None]

@@ -22,9 +22,10 @@ from geo import register
 from geo import store as store_mod
 from geo.settings import CURATED_NOW
 from geo.store import COUNTABLE_COLUMNS, IMPORT_BATCH_COLUMNS, MIGRATIONS, Store, StoreError
+from tests import postgis
 
-#: Database backends the store is tested against. PostGIS joins this list in a later issue.
-BACKENDS = ["sqlite"]
+#: Database backends the store is tested against (PostGIS: see tests/postgis.py).
+BACKENDS = ["sqlite", "postgis"]
 
 
 def _url(backend: str, tmp_path: Path) -> str:
@@ -34,8 +35,12 @@ def _url(backend: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return _url(request.param, tmp_path)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "postgis":
+        with postgis.fresh_schema_url() as url:
+            yield url
+    else:
+        yield _url(request.param, tmp_path)
 
 
 @pytest.fixture
@@ -263,9 +268,15 @@ def test_reopening_keeps_data_and_version(store_url: str) -> None:
 def test_tables_match_the_register_model(store: Store) -> None:
     insp = inspect(store._engine)
     columns = {t: [c["name"] for c in insp.get_columns(t)] for t in insp.get_table_names()}
-    assert columns["umkm"] == [*register.UMKM_COLUMNS, "batch_id", "presisi_lokasi"]
+    postgis_columns = ["geom"] if store.dialect == "postgresql" else []
+    assert columns["umkm"] == [
+        *register.UMKM_COLUMNS,
+        "batch_id",
+        "presisi_lokasi",
+        *postgis_columns,
+    ]
     assert columns["import_perubahan"] == ["id", "batch_id", "umkm_id", "aksi", "sebelum"]
-    assert columns["sentra"] == list(register.SENTRA_COLUMNS)
+    assert columns["sentra"] == [*register.SENTRA_COLUMNS, *postgis_columns]
     assert columns["sahabat"] == list(register.SAHABAT_COLUMNS)
     assert columns["kunjungan"] == list(register.VISIT_COLUMNS)
     assert columns["riwayat_skala"] == list(register.SIZE_HISTORY_COLUMNS)
@@ -903,3 +914,198 @@ def test_migration_3_keeps_a_version_2_database(
         assert s.schema_version >= 3
         assert_geodataframe_equal(s.read_umkm(), expected)
         assert s.read_umkm(presisi_lokasi=True)["presisi_lokasi"].isna().all()
+
+
+# --- Spatial queries (PostGIS push-down, geopandas on SQLite) ---------------------------------
+
+
+@functools.cache
+def _city_points() -> gpd.GeoDataFrame:
+    """600 UMKM scattered over (and a little beyond) Kota Malang, kode from a shuffled list."""
+    from geo import wilayah
+
+    kel = wilayah.kelurahan()
+    west, south, east, north = kel.total_bounds
+    rng = np.random.default_rng(9)
+    n = 600
+    lon = rng.uniform(west - 0.01, east + 0.01, n)
+    lat = rng.uniform(south - 0.01, north + 0.01, n)
+    lon[:2], lat[:2] = np.nan, np.nan  # no location: in no kelurahan
+    return make_umkm(
+        ids=[f"P{i:04d}" for i in range(n)],
+        lon=lon,
+        lat=lat,
+        kode_kelurahan=rng.choice([*kel["kode"][:5], None], n),
+        sentra_id=None,
+    )
+
+
+def _oracle_inside() -> pd.DataFrame:
+    """(id, kode) of every point strictly inside a polygon, from shapely directly."""
+    import shapely
+
+    from geo import wilayah
+
+    points = _city_points()
+    pairs = []
+    kel = wilayah.kelurahan()
+    for kode, polygon in zip(kel["kode"], kel.geometry, strict=True):
+        inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
+        pairs += [(i, kode) for i in points["id"][inside]]
+    return pd.DataFrame(pairs, columns=["id", "kode"])
+
+
+def test_counts_per_kelurahan_by_point_and_by_kode(store: Store) -> None:
+    store.write_umkm(_city_points())
+    oracle = _oracle_inside()
+    expected = oracle["kode"].value_counts().sort_index()
+    by_point = store.counts_per_kelurahan(by_point=True)
+    assert by_point.name == "jumlah" and by_point.index.name == "kode_kelurahan"
+    assert by_point.to_dict() == expected.to_dict()
+    assert 200 < by_point.sum() < 590  # the bounding box holds points outside the city too
+    by_kode = store.counts_per_kelurahan()
+    codes = _city_points()["kode_kelurahan"].dropna()
+    assert by_kode.to_dict() == codes.value_counts().to_dict()
+
+
+def test_umkm_in_kelurahan(store: Store) -> None:
+    store.write_umkm(_city_points())
+    oracle = _oracle_inside()
+    kode = oracle["kode"].value_counts().index[0]
+    inside = store.umkm_in_kelurahan(kode)
+    assert list(inside["id"]) == sorted(oracle.loc[oracle["kode"] == kode, "id"])
+    assert inside.crs.to_epsg() == 4326
+    full = store.read_umkm().set_index("id").loc[inside["id"]].reset_index()
+    assert_geodataframe_equal(inside, full)
+    with pytest.raises(ValueError, match="not a kelurahan kode"):
+        store.umkm_in_kelurahan("35.73.99.9999")
+
+
+def test_loaded_boundaries_replace_the_shipped_ones(store: Store) -> None:
+    import shapely
+
+    store.write_umkm(_city_points())
+    square = shapely.box(112.60, -8.00, 112.65, -7.95)
+    kel = gpd.GeoDataFrame({"kode": ["X1"], "nama": ["Kotak"]}, geometry=[square], crs=4326)
+    assert store.load_kelurahan(kel) == 1
+    points = _city_points()
+    expected = int(shapely.contains_xy(square, points["lon"], points["lat"]).sum())
+    assert store.counts_per_kelurahan(by_point=True).to_dict() == {"X1": expected}
+    with pytest.raises(StoreError, match="not a polygon"):
+        store.load_kelurahan(kel.set_geometry([shapely.Point(112.6, -7.9)]))
+    assert store.counts_per_kelurahan(by_point=True).to_dict() == {"X1": expected}
+
+
+@pytest.fixture
+def postgis_url() -> Iterator[str]:
+    """A fresh PostGIS schema only (for checks that have no SQLite counterpart)."""
+    with postgis.fresh_schema_url() as url:
+        yield url
+
+
+def test_postgis_geometry_follows_lon_lat_with_gist_indexes(postgis_url: str) -> None:
+    with Store(postgis_url) as s:
+        s.write_sentra(make_sentra())
+        s.write_umkm(make_umkm())
+        moved = make_umkm().assign(lon=112.7, lat=-7.9)
+        moved = moved[moved["id"] == "U001"]
+        s.upsert_umkm(moved)
+        with s._engine.connect() as conn:
+            rows = dict(
+                conn.execute(
+                    text("SELECT id, ST_AsText(geom) || ' ' || ST_SRID(geom) FROM umkm")
+                ).fetchall()
+            )
+            indexes = conn.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%geom'")
+            ).fetchall()
+            sentra_srid = conn.scalar(text("SELECT DISTINCT ST_SRID(geom) FROM sentra"))
+        assert rows["U001"] == "POINT(112.7 -7.9) 4326"
+        assert rows["U003"] == "POINT(112.6451 -7.9611) 4326"
+        assert sentra_srid == 4326
+        by_name = {name: definition for name, definition in indexes}
+        for name in ("ix_umkm_geom", "ix_sentra_geom", "ix_kelurahan_batas_geom"):
+            assert "USING gist" in by_name[name], name
+
+
+# --- Two writer processes at once ------------------------------------------------------------
+
+_WRITER = """
+import sys
+import numpy as np
+import pandas as pd
+from geo import register
+from geo.store import Store
+
+url, role = sys.argv[1], sys.argv[2]
+store = Store(url)
+if role == "import":
+    n = 2000
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({
+        "id": [f"IMP-{i:05d}" for i in range(n)],
+        "nama_usaha": [f"Usaha {i}" for i in range(n)],
+        "pemilik": None, "telepon": None, "alamat": None,
+        "kode_kelurahan": "35.73.01.1001",
+        "lat": -7.97 + rng.normal(0, 0.01, n), "lon": 112.63 + rng.normal(0, 0.01, n),
+        "sektor": "kuliner", "skala": "mikro", "sentra_id": None,
+        "tanggal_terkurasi": pd.Timestamp("2025-01-01"), "status": "aktif",
+        "modal": 1e6, "omzet": 2e6, "sumber": "uji", "presisi_lokasi": "alamat",
+    })
+    empty = frame.iloc[:0]
+    for part in range(4):  # four import batches of 500 while the visits come in
+        store.commit_import(
+            nama_file=f"impor-{part}.csv", sha256=f"{part:064d}", jumlah_baris=500,
+            new=frame.iloc[part * 500 : (part + 1) * 500], updates=empty,
+        )
+else:
+    for i in range(200):
+        visit = pd.DataFrame({
+            "id": [f"KJ-{i:04d}"], "tanggal": [pd.Timestamp("2025-02-01")],
+            "petugas": ["SB1"], "kode_kelurahan": ["35.73.01.1001"], "sentra_id": [None],
+            "umkm_id": [None], "kebutuhan": ["pemasaran"], "catatan": [f"kunjungan {i}"],
+            "tindak_lanjut": [pd.NaT],
+        }).astype(register.VISIT_COLUMNS)
+        store.add_visits(visit)
+        store.log_audit("uji", "kunjungan.tambah", f"KJ-{i:04d}")
+store.close()
+print("ok", role)
+"""
+
+
+def test_two_writer_processes_lose_nothing(store_url: str) -> None:
+    import subprocess
+    import sys
+
+    with Store(store_url) as s:  # schema created before the writers start
+        fill(s)
+        before_umkm = s.count_umkm()
+    root = Path(__file__).resolve().parent.parent
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, store_url, role],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for role in ("import", "visits")
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    assert {o.strip() for o, _ in outputs} == {"ok import", "ok visits"}
+    with Store(store_url) as s:
+        assert s.count_umkm() == before_umkm + 2000
+        visits = s.read_visits()
+        assert len(visits) == 3 + 200 and visits["id"].is_unique
+        assert s.read_audit()["aksi"].eq("kunjungan.tambah").sum() == 200
+        batches = s.read_import_batches()
+        assert list(batches["jumlah_umkm"]) == [500] * 4
+        changes = s.read_import_changes()
+        assert list(changes["ditambah"]) == [500] * 4
+        imported = s.read_umkm()
+        assert imported["id"].str.startswith("IMP-").sum() == 2000
+        if s.dialect == "postgresql":  # every imported point got its geometry
+            by_point = s.counts_per_kelurahan(by_point=True)
+            assert by_point.sum() >= 1900  # 0.01° spread around the centre: nearly all inside

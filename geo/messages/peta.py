@@ -9,6 +9,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "peta.title": {"id": "Peta UMKM", "en": "UMKM map"},
     "peta.filters": {"id": "Saring", "en": "Filters"},
     "peta.semua": {"id": "Semua", "en": "All"},
+    "peta.analisis": {
+        "id": "Lapisan klaster dan hot spot",
+        "en": "Cluster and hot-spot layers",
+    },
+    "peta.analisis_help": {
+        "id": (
+            "Klaster usaha sejenis dan hot spot Gi* per kelurahan, mengikuti saringan sektor "
+            "dan skala (seluruh kota). Penjelasan lengkap di halaman Klaster & hot spot."
+        ),
+        "en": (
+            "Clusters of one trade and Gi* hot spots per kelurahan, following the sector and "
+            "size filters (whole city). Full explanation on the Clusters & hot spots page."
+        ),
+    },
     "peta.sektor": {"id": "Sektor", "en": "Sector"},
     "peta.skala": {"id": "Skala usaha", "en": "Size class"},
     "peta.kecamatan": {"id": "Kecamatan", "en": "Kecamatan"},
