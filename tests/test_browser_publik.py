@@ -62,9 +62,12 @@ def _everything(page: Page) -> str:
 
 
 def _wait_for_map(page: Page) -> None:
+    # While Streamlit swaps a re-rendered map, the old and the new iframe coexist briefly.
+    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=TIMEOUT_MS)
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator(".peta-sentra-publik").first).to_be_attached(timeout=TIMEOUT_MS)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=TIMEOUT_MS)
+    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=TIMEOUT_MS)
 
 
 @pytest.fixture
