@@ -13,8 +13,8 @@ import streamlit as st
 
 from geo import settings
 from geo.access import can_open, sees_personal
-from geo.i18n import chart_locale, normalize_lang, t
-from geo.register import strip_personal
+from geo.i18n import category_label, chart_locale, normalize_lang, t
+from geo.register import SECTORS, SIZE_CLASSES, strip_personal
 from geo.store import Store
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "public_register",
     "register_for_role",
     "require_page",
+    "sector_size_filters",
     "tr",
 ]
 
@@ -66,6 +67,32 @@ def require_page(page: str) -> None:
     if not can_open(current_role(), page):
         st.error(tr("access.refused"))
         st.stop()
+
+
+def sector_size_filters(prefix: str) -> tuple[list[str], list[str]]:
+    """Draw the sektor and skala multiselects (keys ``<prefix>_sektor``, ``<prefix>_skala``).
+
+    Returns
+    -------
+    tuple of list
+        The chosen sector codes and size classes (empty = all).
+    """
+    lang = current_lang()
+    sektor = st.multiselect(
+        tr("filter.sektor"),
+        list(SECTORS),
+        key=f"{prefix}_sektor",
+        placeholder=tr("filter.semua"),
+        format_func=lambda c: category_label("sektor", c, lang),
+    )
+    skala = st.multiselect(
+        tr("filter.skala"),
+        list(SIZE_CLASSES),
+        key=f"{prefix}_skala",
+        placeholder=tr("filter.semua"),
+        format_func=lambda c: category_label("skala", c, lang),
+    )
+    return sektor, skala
 
 
 def demo_banner(store: Store | None = None) -> None:

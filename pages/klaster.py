@@ -18,7 +18,6 @@ from streamlit_folium import st_folium
 from geo import audit, clustermap, clusters, hotspots, mapview, settings, wilayah
 from geo.filters import RegisterFilter
 from geo.i18n import category_label, format_number
-from geo.register import SECTORS, SIZE_CLASSES
 from geo.sentra import sentra_summary, validate_sentra
 from pages._common import (
     current_lang,
@@ -29,6 +28,7 @@ from pages._common import (
     get_store,
     public_register,
     require_page,
+    sector_size_filters,
     tr,
 )
 
@@ -105,20 +105,7 @@ if _PROMOTED_KEY in st.session_state:
 
 with st.sidebar:
     st.subheader(tr("clusters.options"))
-    sektor = st.multiselect(
-        tr("clusters.sektor"),
-        list(SECTORS),
-        key="klaster_sektor",
-        placeholder=tr("clusters.semua"),
-        format_func=lambda c: category_label("sektor", c, LANG),
-    )
-    skala = st.multiselect(
-        tr("clusters.skala"),
-        list(SIZE_CLASSES),
-        key="klaster_skala",
-        placeholder=tr("clusters.semua"),
-        format_func=lambda c: category_label("skala", c, LANG),
-    )
+    sektor, skala = sector_size_filters("klaster")
     keyword = st.text_input(tr("clusters.kata_kunci"), key="klaster_kata_kunci").strip()
     unit = st.radio(
         tr("clusters.unit"),

@@ -21,7 +21,6 @@ from geo.coverage import coverage, flagged_kelurahan, kelurahan_profile
 from geo.filters import METRICS, MapView, RegisterFilter, kelurahan_options
 from geo.i18n import category_label, format_number
 from geo.kpi import counts_by
-from geo.register import SECTORS, SIZE_CLASSES
 from geo.sentra import sentra_summary
 from pages._common import (
     current_lang,
@@ -32,6 +31,7 @@ from pages._common import (
     public_register,
     register_for_role,
     require_page,
+    sector_size_filters,
     tr,
 )
 
@@ -138,20 +138,7 @@ demo_banner(store)
 
 with st.sidebar:
     st.subheader(tr("peta.filters"))
-    sektor = st.multiselect(
-        tr("peta.sektor"),
-        list(SECTORS),
-        key="peta_sektor",
-        placeholder=tr("peta.semua"),
-        format_func=lambda c: category_label("sektor", c, LANG),
-    )
-    skala = st.multiselect(
-        tr("peta.skala"),
-        list(SIZE_CLASSES),
-        key="peta_skala",
-        placeholder=tr("peta.semua"),
-        format_func=lambda c: category_label("skala", c, LANG),
-    )
+    sektor, skala = sector_size_filters("peta")
     kecamatan = st.multiselect(
         tr("peta.kecamatan"),
         list(settings.KECAMATAN_NAMES),
