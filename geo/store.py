@@ -71,6 +71,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     Column,
     Connection,
@@ -85,6 +86,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    any_,
     bindparam,
     create_engine,
     delete,
@@ -754,6 +756,12 @@ class Store:
         """Return the subset of ``values`` present in ``column`` (queried in chunks)."""
         found: set[Any] = set()
         unique = list(dict.fromkeys(v for v in values if v is not None))
+        if conn.dialect.name == "postgresql":
+            # One array parameter (= ANY) instead of hundreds of bound values per query.
+            for chunk in _chunks(unique, _CHUNK_ROWS * 10):
+                param = bindparam("values", list(chunk), type_=ARRAY(column.type))
+                found.update(conn.scalars(select(column).where(column == any_(param))).all())
+            return found
         for chunk in _chunks(unique, _CHUNK_IN):
             found.update(conn.scalars(select(column).where(column.in_(chunk))).all())
         return found
@@ -794,6 +802,9 @@ class Store:
         if not records:
             return
         dialect = conn.dialect
+        if dialect.name == "postgresql" and dialect.driver == "psycopg":
+            Store._copy(conn, table, records)
+            return
         if dialect.use_insertmanyvalues_wo_returning:  # e.g. psycopg2: let SQLAlchemy batch
             for chunk in _chunks(records, _CHUNK_ROWS):
                 conn.execute(insert(table), list(chunk))
@@ -819,6 +830,35 @@ class Store:
             else:
                 params = [dict(zip(names, row, strict=True)) for row in rows]
             conn.exec_driver_sql(compiled.string, params)
+
+    @staticmethod
+    def _copy(conn: Connection, table: Table, records: list[dict[str, Any]]) -> None:
+        """Insert ``records`` with PostgreSQL's ``COPY ... FROM STDIN`` (psycopg 3).
+
+        Same transaction as ``conn``; row triggers fire as for INSERT (the ``geom`` trigger
+        of migration 4), constraints are checked as usual. Many times faster than
+        ``executemany`` for large batches.
+        """
+        keys = list(records[0])
+        processors = {
+            key: proc
+            for key in keys
+            if (proc := table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
+        }
+        import psycopg  # the driver of this connection
+
+        columns = ", ".join(f'"{k}"' for k in keys)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+                for record in records:
+                    copy.write_row(
+                        [processors[k](record[k]) if k in processors else record[k] for k in keys]
+                    )
+        except psycopg.Error as exc:
+            raise StoreError(table.name, f"the database refused the write: {exc}") from exc
+        finally:
+            cursor.close()
 
     @staticmethod
     def _upsert(conn: Connection, table: Table, records: list[dict[str, Any]]) -> None:

@@ -265,6 +265,7 @@ def test_reopening_keeps_data_and_version(store_url: str) -> None:
         assert_same_state(before, state(s))
 
 
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry':sqlalchemy.exc.SAWarning")
 def test_tables_match_the_register_model(store: Store) -> None:
     insp = inspect(store._engine)
     columns = {t: [c["name"] for c in insp.get_columns(t)] for t in insp.get_table_names()}
@@ -716,6 +717,7 @@ def test_meta(store: Store) -> None:
 # --- Migrations --------------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry':sqlalchemy.exc.SAWarning")
 def test_migrations_upgrade_an_older_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     latest = len(MIGRATIONS)
     with Store(store_url) as s:
