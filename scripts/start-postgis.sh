@@ -26,6 +26,10 @@ if [[ "$(id -u)" -ne 0 ]]; then
     exit 1
 fi
 
+# Two test runs starting at once (several engineers, several checkouts) take turns here.
+exec 9>/var/lock/peta-umkm-start-postgis.lock
+flock 9
+
 if [[ ! -x /usr/lib/postgresql/15/bin/postgres ]] \
     || [[ ! -f /usr/share/postgresql/15/extension/postgis.control ]]; then
     echo "start-postgis: installing ${PACKAGES[*]} ..."
