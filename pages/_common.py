@@ -5,13 +5,14 @@ Streamlit only; every figure a page shows is computed in ``geo/``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from geo import settings
+from geo import settings, wilayah
 from geo.access import can_open, sees_personal
 from geo.i18n import category_label, chart_locale, normalize_lang, t
 from geo.register import SECTORS, SIZE_CLASSES, strip_personal
@@ -21,6 +22,7 @@ __all__ = [
     "LANG_KEY",
     "ROLE_KEY",
     "USER_KEY",
+    "boundaries",
     "clear_data_caches",
     "current_lang",
     "current_role",
@@ -33,6 +35,7 @@ __all__ = [
     "register_for_role",
     "require_page",
     "sector_size_filters",
+    "store_table",
     "tr",
 ]
 
@@ -67,6 +70,24 @@ def require_page(page: str) -> None:
     if not can_open(current_role(), page):
         st.error(tr("access.refused"))
         st.stop()
+
+
+@st.cache_data(show_spinner=False)
+def boundaries() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Return the kelurahan and the kecamatan dissolved from them (EPSG:4326), cached once."""
+    kel = wilayah.kelurahan()
+    return kel, wilayah.kecamatan(kel)
+
+
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=16)
+def _store_table(url: str, version: str, name: str) -> pd.DataFrame:
+    # ``version`` is only part of the cache key.
+    return getattr(_store_for(url), f"read_{name}")()
+
+
+def store_table(name: Literal["sentra", "sahabat", "visits", "size_history"]) -> pd.DataFrame:
+    """Return one store table (``Store.read_<name>``), cached per database and data version."""
+    return _store_table(settings.database_url(), data_version(get_store()), name)
 
 
 def sector_size_filters(prefix: str) -> tuple[list[str], list[str]]:

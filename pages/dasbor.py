@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime
 
 import altair as alt
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import brief, kpi, settings, wilayah
+from geo import brief, kpi, settings
 from geo.i18n import format_number, format_percent
 from pages._common import (
+    boundaries,
     current_lang,
     data_version,
     demo_banner,
@@ -23,6 +23,7 @@ from pages._common import (
     localized_chart,
     public_register,
     require_page,
+    store_table,
     tr,
 )
 
@@ -35,26 +36,14 @@ _BEFORE_COLOR, _NEW_COLOR = "#9db9d6", "#1f4e79"
 
 
 # --- cached inputs ---------------------------------------------------------------------------
-@st.cache_data(show_spinner=False)
-def _kelurahan() -> gpd.GeoDataFrame:
-    return wilayah.kelurahan()
-
-
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=2)
-def _tables(url: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    store = get_store()
-    return store.read_sahabat(), store.read_visits(), store.read_size_history()
-
-
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=24)
 def _figures(url: str, version: str, period: str, lang: str) -> kpi.DashboardFigures:
-    sahabat, visits, history = _tables(url, version)
     return kpi.dashboard_figures(
         public_register(),
-        sahabat=sahabat,
-        visits=visits,
-        size_history=history,
-        kelurahan=_kelurahan(),
+        sahabat=store_table("sahabat"),
+        visits=store_table("visits"),
+        size_history=store_table("size_history"),
+        kelurahan=boundaries()[0],
         period=kpi.parse_period(period),
         lang=lang,
     )
@@ -279,7 +268,7 @@ if store.is_empty():
 demo_banner(store)
 URL, VERSION = settings.database_url(), data_version(store)
 register = public_register()
-sahabat, visits, history = _tables(URL, VERSION)
+sahabat, visits, history = (store_table(n) for n in ("sahabat", "visits", "size_history"))
 span = (
     kpi.date_range((register, "tanggal_terkurasi"), (visits, "tanggal"), (history, "tanggal"))
     or (datetime.date.today(),) * 2

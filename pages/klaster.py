@@ -15,11 +15,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import audit, clustermap, clusters, hotspots, mapview, settings, wilayah
+from geo import audit, clustermap, clusters, hotspots, mapview, settings
 from geo.filters import RegisterFilter
 from geo.i18n import category_label, format_number
 from geo.sentra import sentra_summary, validate_sentra
 from pages._common import (
+    boundaries,
     current_lang,
     current_role,
     current_user,
@@ -42,12 +43,6 @@ _PROMOTED_KEY = "klaster_promoted"
 
 
 # --- cached inputs -------------------------------------------------------------------------
-@st.cache_data(show_spinner=False)
-def _boundaries() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    kel = wilayah.kelurahan()
-    return kel, wilayah.kecamatan(kel)
-
-
 def _sentra() -> pd.DataFrame:
     return store.read_sentra()
 
@@ -71,7 +66,7 @@ def _clusters(
     params: tuple[float, int, float, int, float],
 ) -> gpd.GeoDataFrame:
     eps, min_samples, contrast, min_size, distance = params
-    kel, _ = _boundaries()
+    kel, _ = boundaries()
     return clusters.detect_clusters(
         _rows(sektor, skala),
         keyword=keyword or None,
@@ -92,7 +87,7 @@ def _hotspots(
     rows = _rows(sektor, skala)
     if unit == "heksagon":
         return hotspots.hotspots_hex(rows)
-    kel, _ = _boundaries()
+    kel, _ = boundaries()
     return hotspots.hotspots_kelurahan(rows, kel=kel)
 
 
@@ -191,7 +186,7 @@ def _map(
     show: tuple[bool, bool],
     lang: str,
 ) -> folium.Map:
-    kel, kec = _boundaries()
+    kel, kec = boundaries()
     minx, miny, maxx, maxy = kel.total_bounds
     m = mapview.build_map(
         kelurahan=kel,
@@ -350,7 +345,7 @@ else:
     elif submitted and not komoditas:
         st.error(tr("clusters.promote.need_komoditas"))
     elif submitted:
-        kel, _ = _boundaries()
+        kel, _ = boundaries()
         try:
             row = clusters.candidate_to_sentra(
                 by_id.loc[pick],

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import audit, routing, routing_export, settings, stops, visits, wilayah
+from geo import audit, routing, routing_export, settings, stops, visits
 from geo.coverage import coverage, flagged_kelurahan
 from geo.filters import RegisterFilter
 from geo.i18n import category_label, format_number
@@ -26,6 +26,7 @@ from geo.register import KEBUTUHAN, SECTORS
 from geo.routemap import build_route_map, officer_color
 from geo.sentra import load_offices
 from pages._common import (
+    boundaries,
     current_lang,
     current_user,
     data_version,
@@ -33,6 +34,7 @@ from pages._common import (
     get_store,
     register_for_role,
     require_page,
+    store_table,
     tr,
 )
 
@@ -53,27 +55,16 @@ PLACEHOLDER = tr("rute.pilih.placeholder")
 
 # --- cached inputs ------------------------------------------------------------------------
 @st.cache_data(show_spinner=False)
-def _boundaries() -> gpd.GeoDataFrame:
-    return wilayah.kelurahan()
-
-
-@st.cache_data(show_spinner=False)
 def _offices() -> gpd.GeoDataFrame:
     return load_offices()
-
-
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=2)
-def _tables(url: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    s = get_store()
-    return s.read_sentra(), s.read_sahabat()
 
 
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=4)
 def _coverage(url: str, version: str, visits_key: str, today: datetime.date) -> gpd.GeoDataFrame:
     # ``visits_key`` changes whenever a visit is logged: priorities use the latest visits.
     register = register_for_role()
-    _, sahabat = _tables(url, version)
-    return coverage(_boundaries(), register, sahabat, get_store().read_visits(), as_of=today)
+    sahabat = store_table("sahabat")
+    return coverage(boundaries()[0], register, sahabat, get_store().read_visits(), as_of=today)
 
 
 def _visits_key(log: pd.DataFrame) -> str:
@@ -92,9 +83,9 @@ def _clock(minutes: int | None) -> datetime.time | None:
     return datetime.time(minutes // 60, minutes % 60)
 
 
-kel = _boundaries()
+kel = boundaries()[0]
 offices = _offices()
-sentra_all, sahabat = _tables(URL, VERSION)
+sentra_all, sahabat = store_table("sentra"), store_table("sahabat")
 visit_log = store.read_visits()
 cov = _coverage(URL, VERSION, _visits_key(visit_log), TODAY)
 flagged = flagged_kelurahan(cov)

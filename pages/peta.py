@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import clustermap, clusters, hotspots, mapview, settings, wilayah
+from geo import clustermap, clusters, hotspots, mapview, settings
 from geo.access import sees_personal
 from geo.coverage import coverage, flagged_kelurahan, kelurahan_profile
 from geo.filters import METRICS, MapView, RegisterFilter, kelurahan_options
@@ -23,6 +23,7 @@ from geo.i18n import category_label, format_number
 from geo.kpi import counts_by
 from geo.sentra import sentra_summary
 from pages._common import (
+    boundaries,
     current_lang,
     current_role,
     data_version,
@@ -32,6 +33,7 @@ from pages._common import (
     register_for_role,
     require_page,
     sector_size_filters,
+    store_table,
     tr,
 )
 
@@ -43,27 +45,14 @@ VERSION = data_version(store)
 
 
 # --- cached inputs (pan and zoom rerun the script; none of this is redone) ---------------
-@st.cache_data(show_spinner=False)
-def _boundaries() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    kel = wilayah.kelurahan()
-    return kel, wilayah.kecamatan(kel)
-
-
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=2)
-def _tables(url: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    s = get_store()
-    return s.read_sentra(), s.read_sahabat(), s.read_visits()
-
-
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=16)
 def _filtered(
     url: str, version: str, flt: RegisterFilter, personal: bool
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     register = register_for_role()
     rows = flt.apply(register)
-    kel, _ = _boundaries()
-    _, sahabat, visits = _tables(url, version)
-    cov = coverage(kel, rows, sahabat, visits, as_of=date.today())
+    kel, _ = boundaries()
+    cov = coverage(kel, rows, store_table("sahabat"), store_table("visits"), as_of=date.today())
     return rows, cov
 
 
@@ -73,9 +62,8 @@ def _cluster_layers(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Clusters and Gi* hot spots for the sector and size filters only (city-wide by design)."""
     rows = RegisterFilter(sektor=sektor, skala=skala).apply(public_register())
-    kel, _ = _boundaries()
-    sentra, _, _ = _tables(url, version)
-    found = clusters.detect_clusters(rows, sentra=sentra, kel=kel)
+    kel, _ = boundaries()
+    found = clusters.detect_clusters(rows, sentra=store_table("sentra"), kel=kel)
     spots = hotspots.hotspots_kelurahan(rows, kel=kel)
     return found, spots
 
@@ -86,8 +74,8 @@ def _map(
     """Build the map from cached data (streamlit-folium changes the map object: not cached)."""
     url = settings.database_url()
     rows, cov = _filtered(url, VERSION, flt, personal)
-    kel, kec = _boundaries()
-    sentra, _, _ = _tables(url, VERSION)
+    kel, kec = boundaries()
+    sentra = store_table("sentra")
     m = mapview.build_map(
         kelurahan=kel,
         kecamatan=kec,
@@ -109,8 +97,8 @@ def _map(
 
 # --- view from the URL -----------------------------------------------------------------------
 view = MapView.from_query(st.query_params.to_dict())
-kel, _ = _boundaries()
-sentra_all, _, _ = _tables(settings.database_url(), VERSION)
+kel, _ = boundaries()
+sentra_all = store_table("sentra")
 
 # Widgets keep their state under keys; the URL seeds them once per session (or when a shared
 # link with another view is opened), so a default never changes under a widget's feet.
