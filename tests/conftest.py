@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -97,6 +97,27 @@ def login(page: Page, base_url: str, role: str) -> None:
         url_path = "" if page_id == "beranda" else page_id
         nav.locator(f'a[href="{base_url}/{url_path}"]').first.wait_for(timeout=30_000)
     page.locator(".st-key-auth_logout").wait_for(timeout=30_000)
+
+
+def store_figures(url: str, period: str, lang: str = "id") -> Any:
+    """Dashboard figures of a store for a period code, as the page and the brief compute them."""
+    from geo import kpi, wilayah
+    from geo.register import strip_personal
+    from geo.store import Store
+
+    store = Store(url)
+    try:
+        return kpi.dashboard_figures(
+            strip_personal(store.read_umkm()),
+            sahabat=store.read_sahabat(),
+            visits=store.read_visits(),
+            size_history=store.read_size_history(),
+            kelurahan=wilayah.kelurahan(),
+            period=kpi.parse_period(period),
+            lang=lang,
+        )
+    finally:
+        store.close()
 
 
 def _free_port() -> int:

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geo import brief, cli, demo, kpi, wilayah
+from geo import brief, cli, demo, kpi
 from geo.i18n import t
-from geo.register import strip_personal
 from geo.store import Store
+from tests.conftest import store_figures
 
 GENERATED = dt.datetime(2026, 11, 20, 9, 30)
 
@@ -30,25 +30,9 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _figures(url: str, period: str, lang: str = "id") -> kpi.DashboardFigures:
-    store = Store(url)
-    try:
-        return kpi.dashboard_figures(
-            strip_personal(store.read_umkm()),
-            sahabat=store.read_sahabat(),
-            visits=store.read_visits(),
-            size_history=store.read_size_history(),
-            kelurahan=wilayah.kelurahan(),
-            period=kpi.parse_period(period),
-            lang=lang,
-        )
-    finally:
-        store.close()
-
-
 @pytest.fixture(scope="module")
 def figures(store_url: str) -> kpi.DashboardFigures:
-    return _figures(store_url, "2026-Q3")
+    return store_figures(store_url, "2026-Q3")
 
 
 def _pdf_text(data: bytes) -> tuple[int, str]:
@@ -142,7 +126,7 @@ def test_pdf_is_one_a4_page_with_the_dashboards_figures(figures: kpi.DashboardFi
 def test_pdf_without_demo_has_no_banner_and_speaks_english(
     figures: kpi.DashboardFigures, store_url: str
 ) -> None:
-    english = _figures(store_url, "2026-Q3", lang="en")
+    english = store_figures(store_url, "2026-Q3", lang="en")
     data = brief.brief_pdf(english, lang="en", demo=False, generated=GENERATED)
     _, text = _pdf_text(data)
     assert "DATA CONTOH" not in text and "SAMPLE DATA" not in text
@@ -231,7 +215,7 @@ def test_cli_writes_the_brief_with_the_dashboards_figures(
     assert "September 2026 (2026-09)" in capsys.readouterr().out
     _, text = _pdf_text(out.read_bytes())
     lines = [line.strip() for line in text.splitlines()]
-    for tile in kpi.kpi_tiles(_figures(store_url, "2026-09"), lang="id"):
+    for tile in kpi.kpi_tiles(store_figures(store_url, "2026-09"), lang="id"):
         assert lines[lines.index(tile.label) + 1] == tile.value, tile.key
 
     html_out = tmp_path / "laporan.html"

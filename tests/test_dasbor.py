@@ -9,10 +9,10 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo import brief, demo, kpi, wilayah
+from geo import brief, demo, kpi
 from geo.i18n import t
-from geo.register import strip_personal
 from geo.store import Store
+from tests.conftest import store_figures
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "dasbor.py")
 
@@ -30,22 +30,6 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def use_demo(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DATABASE_URL", demo_url)
     return demo_url
-
-
-def _figures(url: str, period: str, lang: str = "id") -> kpi.DashboardFigures:
-    store = Store(url)
-    try:
-        return kpi.dashboard_figures(
-            strip_personal(store.read_umkm()),
-            sahabat=store.read_sahabat(),
-            visits=store.read_visits(),
-            size_history=store.read_size_history(),
-            kelurahan=wilayah.kelurahan(),
-            period=kpi.parse_period(period),
-            lang=lang,
-        )
-    finally:
-        store.close()
 
 
 def _run(role: str = "pimpinan", lang: str = "id") -> AppTest:
@@ -66,7 +50,7 @@ def _expected(figures: kpi.DashboardFigures, lang: str = "id") -> list[tuple[str
 def test_default_period_is_the_quarter_of_the_latest_data(use_demo: str) -> None:
     app = _run()
     assert not app.exception, [e.value for e in app.exception]
-    figures = _figures(use_demo, "2026-Q4")
+    figures = store_figures(use_demo, "2026-Q4")
     assert figures.latest is not None and figures.latest.month in (10, 11)
     assert app.selectbox[0].value == "2026-Q4"
     assert _tiles(app) == _expected(figures)
@@ -86,9 +70,9 @@ def test_the_period_selector_drives_every_figure(use_demo: str) -> None:
     app.segmented_control(key="dasbor_period_kind").set_value("year").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox[0].value == "2026"
-    assert _tiles(app) == _expected(_figures(use_demo, "2026"))
+    assert _tiles(app) == _expected(store_figures(use_demo, "2026"))
     app.selectbox[0].set_value("2025").run()
-    figures = _figures(use_demo, "2025")
+    figures = store_figures(use_demo, "2025")
     assert _tiles(app) == _expected(figures)
     assert figures.as_of.isoformat() == "2025-12-31"
     kecamatan = app.dataframe[0].value
@@ -97,14 +81,14 @@ def test_the_period_selector_drives_every_figure(use_demo: str) -> None:
 
     app.segmented_control(key="dasbor_period_kind").set_value("month").run()
     assert app.selectbox[0].value == "2026-11"
-    assert _tiles(app) == _expected(_figures(use_demo, "2026-11"))
+    assert _tiles(app) == _expected(store_figures(use_demo, "2026-11"))
 
 
 def test_english(use_demo: str) -> None:
     app = _run(lang="en")
     assert not app.exception
     assert app.title[0].value == t("dasbor.title", "en")
-    assert _tiles(app) == _expected(_figures(use_demo, "2026-Q4", lang="en"), lang="en")
+    assert _tiles(app) == _expected(store_figures(use_demo, "2026-Q4", lang="en"), lang="en")
 
 
 @pytest.mark.parametrize("role", ["publik", "perencana"])
