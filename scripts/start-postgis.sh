@@ -54,7 +54,9 @@ PORT="$(pg_conftool -s 15 "$CLUSTER" show port)"
 
 status="$(pg_lsclusters -h | awk -v c="$CLUSTER" '$1 == "15" && $2 == c {print $4}')"
 if [[ "$status" != online ]]; then
-    pg_ctlcluster 15 "$CLUSTER" start
+    # Close the lock's descriptor for the server: a postmaster that inherited it would hold the
+    # lock for as long as it runs, and the next test run would wait here forever.
+    pg_ctlcluster 15 "$CLUSTER" start 9>&-
 fi
 
 psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PORT" "$@"; }
