@@ -53,7 +53,7 @@ import pandas as pd
 import shapely
 from folium.template import Template
 
-from geo import i18n, settings
+from geo import i18n, maptext, settings
 from geo.register import PERSONAL_COLUMNS, SECTORS, SIZE_CLASSES
 
 __all__ = [
@@ -1007,8 +1007,8 @@ def add_sentra(
                 _presisi_label(_text(row.get("presisi_lokasi")), lang),
             ),
         ]
-        icon = folium.DivIcon(
-            html=f'<div class="peta-sentra-icon" style="background:{color}">&#9733;</div>',
+        icon = maptext.div_icon(
+            f'<div class="peta-sentra-icon" style="background:{color}">&#9733;</div>',
             icon_size=(24, 24),
             icon_anchor=(12, 12),
             class_name="peta-sentra",
@@ -1016,7 +1016,7 @@ def add_sentra(
         marker = folium.Marker(
             location=(float(row["lat"]), float(row["lon"])),
             icon=icon,
-            tooltip=folium.Tooltip(html.escape(_text(row.get("nama")))),
+            tooltip=maptext.tooltip(html.escape(_text(row.get("nama")))),
         )
         marker.add_child(_BindPopup(_table(table, title=_text(row.get("nama")))))
         marker.add_to(group)

@@ -30,7 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import mapview, settings
+from geo import maptext, mapview, settings
 from geo.i18n import format_number, t
 from geo.register import SECTORS
 
@@ -490,8 +490,8 @@ def public_map(
         is_selected = card["id"] == selected
         size = 38 if is_selected else 26
         ring = "3px solid #d7191c" if is_selected else "2px solid #fff"
-        icon = folium.DivIcon(
-            html=(
+        icon = maptext.div_icon(
+            (
                 f'<div style="background:{color};color:#fff;border:{ring};'
                 f"border-radius:50%;width:{size}px;height:{size}px;line-height:{size - 4}px;"
                 f'text-align:center;font-size:{size // 2 + 2}px;box-shadow:0 0 3px #0008">'
@@ -504,8 +504,8 @@ def public_map(
         folium.Marker(
             location=(float(card["lat"]), float(card["lon"])),
             icon=icon,
-            tooltip=folium.Tooltip(html.escape(_text(card["nama"]))),
-            popup=folium.Popup(
+            tooltip=maptext.tooltip(html.escape(_text(card["nama"]))),
+            popup=maptext.popup(
                 _popup_html(card, lang=lang, share_base=share_base),
                 max_width=280,
             ),

@@ -21,7 +21,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo import mapview, settings
+from geo import maptext, mapview, settings
 from geo.i18n import t
 from geo.routing import Plan
 from geo.stops import Depot, validate_stops
@@ -68,8 +68,8 @@ def officer_color(officer: int) -> str:
 
 
 def _icon(css_class: str, text: str = "", style: str = "", size: int = 24) -> folium.DivIcon:
-    return folium.DivIcon(
-        html=f'<div class="{css_class}" style="{style}">{html.escape(text)}</div>',
+    return maptext.div_icon(
+        f'<div class="{css_class}" style="{style}">{html.escape(text)}</div>',
         icon_size=(size, size),
         icon_anchor=(size // 2, size // 2),
         class_name="rute-icon",
@@ -129,7 +129,7 @@ def _add_depot(m: folium.Map, depot: Depot, lang: str) -> None:
     folium.Marker(
         [depot.lat, depot.lon],
         icon=_icon("rute-depot", "D", size=26),
-        tooltip=folium.Tooltip(tip),
+        tooltip=maptext.tooltip(tip),
         z_index_offset=1000,
     ).add_to(m)
 
@@ -229,7 +229,7 @@ def build_route_map(
                 color=color,
                 weight=4,
                 opacity=0.85,
-                tooltip=html.escape(name),
+                tooltip=maptext.tooltip(html.escape(name)),
                 class_name=f"rute-line rute-petugas-{officer}",
             ).add_to(group)
             for stop in route.iloc[1:-1].itertuples(index=False):
@@ -245,7 +245,7 @@ def build_route_map(
                 folium.Marker(
                     [stop.lat, stop.lon],
                     icon=_icon("rute-stop", str(stop.urutan), style=f"background:{color}"),
-                    tooltip=folium.Tooltip(tip),
+                    tooltip=maptext.tooltip(tip),
                 ).add_to(group)
         if not plan.dropped.empty:
             group = folium.FeatureGroup(name=t("rute.map.layer_dropped", lang)).add_to(m)
@@ -256,7 +256,7 @@ def build_route_map(
                 folium.Marker(
                     [float(stop["lat"]), float(stop["lon"])],
                     icon=_icon("rute-dropped", "✕", size=18),
-                    tooltip=folium.Tooltip(_tooltip_rows([("", str(row.alasan))], str(row.nama))),
+                    tooltip=maptext.tooltip(_tooltip_rows([("", str(row.alasan))], str(row.nama))),
                 ).add_to(group)
             legend.append(
                 f'<div><span style="color:{DROPPED_COLOR};font-weight:700;margin-right:6px">'
@@ -270,7 +270,7 @@ def build_route_map(
             folium.Marker(
                 [stop.lat, stop.lon],
                 icon=_icon("rute-candidate", size=14),
-                tooltip=folium.Tooltip(
+                tooltip=maptext.tooltip(
                     _tooltip_rows([(t("rute.col.alamat", lang), _text(stop.alamat))], stop.nama)
                 ),
             ).add_to(group)

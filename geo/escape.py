@@ -1,0 +1,127 @@
+"""Make text inert for the context it lands in: HTML, JavaScript template literals, spreadsheets.
+
+Every text that comes from data (business and sentra names, addresses, notes, user names)
+reaches a page, a map or a spreadsheet through one of these functions:
+
+- :func:`html_text` for text inside HTML that may itself end up inside a JavaScript template
+  literal (folium writes tooltips and popups as ```...``` strings into the map's script, where
+  ``${...}`` runs as code and a backtick ends the string);
+- :func:`inert_markup` for HTML that was built from escaped parts and goes into such a literal;
+- :func:`spreadsheet_cell` for text cells of CSV and XLSX files (a leading ``=``, ``+``, ``-``
+  or ``@`` would be read as a formula by a spreadsheet program).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "html_text",
+    "inert_markup",
+    "spreadsheet_cell",
+    "spreadsheet_frame",
+]
+
+#: The characters that make a spreadsheet program read a cell as a formula (OWASP's list:
+#: ``=``, ``+``, ``-``, ``@``, and tab and carriage return, which some programs strip first).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Characters that HTML ignores but a JavaScript template literal does not: the backtick ends
+# the literal, "${" starts an expression and a backslash starts an escape sequence. As HTML
+# character references they display the same and mean nothing to JavaScript.
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def html_text(value: Any) -> str:
+    """Escape a value for HTML text or a quoted attribute, inert in a template literal too.
+
+    Parameters
+    ----------
+    value
+        Any value; ``None`` gives ``""``, everything else is converted with ``str``.
+
+    Returns
+    -------
+    str
+        Text without ``<``, ``>``, ``&`` (other than in references), quotes, backticks,
+        ``$`` or backslashes; ``html.unescape`` gives the original text back.
+    """
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=True).translate(_TEMPLATE_LITERAL)
+
+
+def inert_markup(markup: str) -> str:
+    """Neutralise JavaScript template-literal syntax in HTML built from escaped parts.
+
+    The HTML keeps its tags; backticks, ``$`` and backslashes become character references, so
+    the markup can sit between backticks in a script (as folium's tooltips and popups do)
+    without ending the literal or running ``${...}``.
+
+    Parameters
+    ----------
+    markup
+        HTML whose data parts were escaped with :func:`html_text` or ``html.escape``.
+
+    Returns
+    -------
+    str
+        The same HTML, displaying the same text.
+    """
+    return str(markup).translate(_TEMPLATE_LITERAL)
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """Neutralise a text cell that a spreadsheet program would read as a formula.
+
+    Text starting with one of :data:`FORMULA_PREFIXES` gets a leading apostrophe (the
+    spreadsheet convention for "this is text"), unless the whole text is a signed plain
+    number such as ``-12.5`` or a phone ``+6281234567`` (nothing there can run). Values that
+    are not text (numbers, dates, missing) are returned unchanged: numbers stay numbers.
+
+    Parameters
+    ----------
+    value
+        A cell value.
+
+    Returns
+    -------
+    Any
+        The value, or the text with a leading ``'``.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return value
+    if value[0] in "+-" and _is_plain_number(value):
+        return value
+    return "'" + value
+
+
+def _is_plain_number(text: str) -> bool:
+    """Tell whether text is a signed plain number such as ``-12`` or ``-0.5`` (nothing runs)."""
+    body = text[1:]
+    if not body or body.count(".") > 1:
+        return False
+    return body.replace(".", "", 1).isdigit() and body.isascii()
+
+
+def spreadsheet_frame(frame: Any) -> Any:
+    """Apply :func:`spreadsheet_cell` to every text cell of a DataFrame (a copy).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; numeric, boolean and date columns are left as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy whose text cells cannot be read as formulas.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or str(series.dtype) in ("string", "str"):
+            out[column] = series.map(spreadsheet_cell)
+    return out
