@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo import spreadsheet
 from geo.headers import count_known_headers
 from geo.settings import CRS_STORAGE
 
@@ -296,26 +297,16 @@ def _read_csv(data: bytes, name: str) -> tuple[SourceTable, str, str]:
 
 
 def _read_sheet(data: bytes, name: str, fmt: str, sheet: str | None) -> SourceTable:
-    """Read one sheet of a spreadsheet with calamine (Rust), keeping every row number."""
-    import python_calamine  # lazy: only spreadsheets need it
-
+    """Read one sheet of a spreadsheet, safely (see :mod:`geo.spreadsheet`), keeping row numbers."""
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own CalamineError, ZipError, XmlError
-        raise SourceError(name, f"{fmt.upper()} tidak terbaca: {exc}") from exc
-    try:
-        sheets = tuple(book.sheet_names)
-        if not sheets:
-            raise SourceError(name, "berkas tidak berisi sheet")
-        chosen = sheet if sheet is not None else sheets[0]
-        if chosen not in sheets:
-            raise SourceError(name, f"sheet {chosen!r} tidak ada; pilihan: {', '.join(sheets)}")
-        try:
-            values = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise SourceError(name, f"sheet {chosen!r} tidak terbaca: {exc}") from exc
-    finally:
-        book.close()
+        if fmt == "xlsx":
+            spreadsheet.check_xlsx(data, sheet=sheet)
+        sheets, chosen, values = spreadsheet.read_sheet_values(data, sheet=sheet)
+    except spreadsheet.SheetError as exc:
+        reason = exc.reason
+        if reason.startswith("tidak terbaca"):
+            reason = f"{fmt.upper()} {reason}"
+        raise SourceError(name, reason) from exc
     rows = ((n, [_text(v) for v in cells]) for n, cells in enumerate(values, start=1))
     cells, numbers, header_row, overflow = _table_from_rows(rows, name)
     return SourceTable(

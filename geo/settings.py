@@ -47,6 +47,10 @@ __all__ = [
     "SENTRA_PATH",
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
+    "SPREADSHEET_MAX_CELLS",
+    "SPREADSHEET_MAX_EXPANDED_BYTES",
+    "SPREADSHEET_READER_MEMORY_BYTES",
+    "SPREADSHEET_READER_TIMEOUT_S",
     "UPSTREAM_ATTRIBUTION",
     "UPSTREAM_COMMIT",
     "UPSTREAM_SHA256",
@@ -128,6 +132,19 @@ SESSION_MAX_HOURS = 8
 PASSWORD_MIN_LENGTH = 10
 #: Public aggregates: a count below this is shown as "<5" (small-cell suppression).
 PUBLIC_MIN_CELL = 5
+
+# --- Spreadsheet uploads (geo/readers.py) ----------------------------------------------------
+#: Largest sheet accepted, in cells of its used rectangle (rows x columns, first used cell to
+#: last). 5 million cells hold a register of 100,000 rows x 50 columns; a workbook that claims
+#: A1:XFD1048576 (17 billion cells) is refused before it is read.
+SPREADSHEET_MAX_CELLS = 5_000_000
+#: Largest total uncompressed size of an XLSX/ODS archive's members, in bytes (zip bombs).
+SPREADSHEET_MAX_EXPANDED_BYTES = 512 * 1024 * 1024
+#: Address-space limit of the child process that parses a spreadsheet, in bytes: an
+#: allocation beyond it fails inside the child, never in the app's own process.
+SPREADSHEET_READER_MEMORY_BYTES = 3 * 1024 * 1024 * 1024
+#: Wall-clock limit of that child process, in seconds.
+SPREADSHEET_READER_TIMEOUT_S = 300.0
 
 
 def database_url() -> str:
