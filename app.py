@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.access import pages_for
-from geo.i18n import LANGUAGES
+from geo.core.access import pages_for
+from geo.core.i18n import LANGUAGES
 from pages._auth import account_sidebar, refuse_unless_allowed
 from pages._common import LANG_KEY, current_lang, current_role, tr
 
 st.set_page_config(page_title="Peta Sentra UMKM Kota Malang", layout="wide")
 
 #: The app's pages: (page id = script stem under pages/, message key of its title, icon).
-#: Who may open which page is decided in geo/access.py; adding a page is a line here and
+#: Who may open which page is decided in geo/core/access.py; adding a page is a line here and
 #: a line there. The first page a role may open is its default page.
 PAGES: list[tuple[str, str, str]] = [
     ("beranda", "nav.beranda", ":material/home:"),

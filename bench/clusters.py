@@ -9,9 +9,10 @@ The register is the demo data set scaled to ``--count`` active UMKM (generated o
 timed). Imports of scikit-learn and esda (seconds on a cold start) happen before the clock
 starts and are printed separately. Timed, in one run:
 
-* **ours**: :func:`geo.clusters.detect_clusters` for all sectors (labels, then hulls,
-  kelurahan and nearest sentra), :func:`geo.hotspots.hotspots_kelurahan` and
-  :func:`geo.hotspots.hotspots_hex` (first call builds and caches the 500 m grid), both with
+* **ours**: :func:`geo.analysis.clusters.detect_clusters` for all sectors (labels, then hulls,
+  kelurahan and nearest sentra), :func:`geo.analysis.hotspots.hotspots_kelurahan` and
+  :func:`geo.analysis.hotspots.hotspots_hex` (first call builds and caches the 500 m grid), both
+  with
   9,999 permutations;
 * **baselines**, what one would write first: scikit-learn ``DBSCAN`` with the same radius and
   minimum on each sector (no contrast rule, no description), and ``esda.G_Local`` with its own
@@ -35,8 +36,10 @@ from typing import Any
 import numpy as np
 from pyproj import Transformer
 
-from geo import clusters, demo, hotspots, wilayah
-from geo.settings import CRS_METRIC, CRS_STORAGE
+from geo import wilayah
+from geo.analysis import clusters, hotspots
+from geo.core.settings import CRS_METRIC, CRS_STORAGE
+from geo.ingest import demo
 
 TARGET_S = 5.0
 

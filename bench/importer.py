@@ -17,7 +17,7 @@ each row with the rows before it. It is timed on the first ``--baseline-rows`` r
 linearly to the whole file (the duplicate check alone grows quadratically, so the scaled figure
 flatters the baseline).
 
-XLSX reading is timed too: calamine (what :mod:`geo.readers` uses) against openpyxl.
+XLSX reading is timed too: calamine (what :mod:`geo.ingest.readers` uses) against openpyxl.
 """
 
 from __future__ import annotations
@@ -34,13 +34,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import demo, wilayah
-from geo.importer import plan_import
-from geo.money import parse_rupiah
-from geo.phone import normalise_phones
-from geo.readers import read_source
-from geo.register import classify_size
-from geo.sectors import _classify
+from geo import wilayah
+from geo.core.register import classify_size
+from geo.ingest import demo
+from geo.ingest.importer import plan_import
+from geo.ingest.money import parse_rupiah
+from geo.ingest.phone import normalise_phones
+from geo.ingest.readers import read_source
+from geo.ingest.sectors import _classify
 
 HEADERS = [
     "No",

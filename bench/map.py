@@ -7,9 +7,10 @@ Run from the project root::
 
 For each size, on synthetic points inside Kota Malang's kelurahan (fixed seed), it measures
 
-* **the page's map**: :func:`geo.mapview.build_map` with coverage, sentra and offline assets;
+* **the page's map**: :func:`geo.render.mapview.build_map` with coverage, sentra and offline assets;
 * **the naive baseline**: one ``folium.Marker`` with a ``folium.Popup`` per point inside a
-  ``folium.plugins.MarkerCluster`` (assets made local with :func:`geo.mapview.localize_assets`).
+  ``folium.plugins.MarkerCluster`` (assets made local with
+  :func:`geo.render.mapview.localize_assets`).
 
 Measured: Python build-and-render time (building the map and ``m.get_root().render()``), HTML
 bytes, and headless Chromium's time until the clusters are on screen. The HTML is served by
@@ -57,8 +58,10 @@ import folium.plugins  # noqa: E402
 import geopandas as gpd  # noqa: E402
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from geo import mapview, settings, wilayah  # noqa: E402
-from geo.register import SECTORS, SIZE_CLASSES, to_geodataframe  # noqa: E402
+from geo import wilayah  # noqa: E402
+from geo.core import settings  # noqa: E402
+from geo.core.register import SECTORS, SIZE_CLASSES, to_geodataframe  # noqa: E402
+from geo.render import mapview  # noqa: E402
 
 SIZES = (1_000, 30_000, 100_000)
 SEED = 20_240_601

@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python bench/routing.py [--sizes 10 25 50 100] [--officers 1 3]``. Prints a
 Markdown table: for each size and number of officers, the wall time of
-:func:`geo.routing.solve` with its default time limit (:func:`geo.routing.default_time_limit`,
+:func:`geo.planning.routing.solve` with its default time limit
+(:func:`geo.planning.routing.default_time_limit`,
 travel matrix included), its cost, the cost of the first solution alone (local cheapest
 insertion, no local search) and the gap to the best cost found by a search ten times longer,
 all measured in the same run.
@@ -24,9 +25,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import routing, wilayah
-from geo.sentra import load_offices
-from geo.stops import depot_from_offices
+from geo import wilayah
+from geo.planning import routing
+from geo.planning.stops import depot_from_offices
+from geo.wilayah.sentra import load_offices
 
 TARGET = (50, 3, 3.0)  # stops, officers, seconds
 

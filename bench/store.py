@@ -34,7 +34,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from geo import register, wilayah
+from geo import wilayah
+from geo.core import register
 from geo.store import Store
 
 

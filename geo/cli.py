@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo import settings
+from geo.core import settings
 
 if TYPE_CHECKING:
     from geo.store import Store
@@ -47,7 +47,7 @@ def _store() -> Store:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo import demo
+    from geo.ingest import demo
 
     store = _store()
     if args.if_empty and not store.is_empty():
@@ -61,7 +61,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
         data = demo.generate(seed=args.seed, count=args.count, progress=progress)
     demo.load_into(store, data)
-    from geo import audit
+    from geo.core import audit
 
     audit.record(
         store, audit.cli_actor(), audit.DATASET_REPLACE, "data contoh", f"seed {args.seed}"
@@ -76,7 +76,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(_args: argparse.Namespace) -> int:
-    from geo import kpi
+    from geo.analysis import kpi
 
     store = _store()
     register = store.read_umkm()
@@ -96,8 +96,8 @@ def _cmd_info(_args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo import audit
-    from geo.importer import import_file
+    from geo.core import audit
+    from geo.ingest.importer import import_file
 
     with tqdm(total=100, desc=Path(args.file).name, unit="%", file=sys.stderr) as bar:
 
@@ -125,7 +125,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
-    from geo import audit, auth
+    from geo.core import audit
+    from geo.services import auth
 
     try:
         password = None
@@ -147,7 +148,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import export_bytes
+    from geo.ingest.export import export_bytes
 
     register = _store().read_umkm(presisi_lokasi=True)
     out = Path(args.output)
@@ -193,7 +194,7 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo import routing, routing_export, stops
+    from geo.planning import routing, routing_export, stops
 
     steps = ["baca", "waktu_tempuh", "cari", "tulis"]
     with tqdm(total=len(steps), desc="Rencana rute", unit="langkah", file=sys.stderr) as bar:
@@ -237,7 +238,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_brief(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo import brief
+    from geo.render import brief
 
     with tqdm(total=100, desc="Laporan Ringkas", unit="%", file=sys.stderr) as bar:
 
@@ -263,7 +264,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from geo.backup import write_backup
+    from geo.store.backup import write_backup
 
     store = _store()
     manifest = write_backup(store, args.output)
@@ -273,8 +274,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from geo import audit
-    from geo.backup import BackupError, restore_backup
+    from geo.core import audit
+    from geo.store.backup import BackupError, restore_backup
 
     store = _store()
     try:

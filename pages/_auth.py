@@ -1,7 +1,8 @@
 """Sign-in state of one browser session: login, logout, expiry, single sign-on, refusal.
 
 Streamlit only; the rules (hashing, throttling, expiry, identity -> role) live in
-:mod:`geo.auth`. Session state after a login: ``role`` (:data:`pages._common.ROLE_KEY`) holds
+:mod:`geo.services.auth`. Session state after a login: ``role`` (:data:`pages._common.ROLE_KEY`)
+holds
 the role, ``user`` (:data:`pages._common.USER_KEY`) the username.
 """
 
@@ -12,8 +13,9 @@ from typing import Any
 
 import streamlit as st
 
-from geo import audit, auth
-from geo.access import can_open
+from geo.core import audit
+from geo.core.access import can_open
+from geo.services import auth
 from pages._common import ROLE_KEY, USER_KEY, current_role, get_store, tr
 
 __all__ = [

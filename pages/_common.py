@@ -12,10 +12,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import settings, wilayah
-from geo.access import can_open, sees_personal
-from geo.i18n import category_label, chart_locale, normalize_lang, t
-from geo.register import SECTORS, SIZE_CLASSES, strip_personal
+from geo import wilayah
+from geo.core import settings
+from geo.core.access import can_open, sees_personal
+from geo.core.i18n import category_label, chart_locale, normalize_lang, t
+from geo.core.register import SECTORS, SIZE_CLASSES, strip_personal
 from geo.store import Store
 
 __all__ = [
@@ -56,7 +57,7 @@ def current_lang() -> str:
 
 
 def current_role() -> str:
-    """Return the session's role (:data:`geo.access.ROLES`); ``publik`` without a login."""
+    """Return the session's role (:data:`geo.core.access.ROLES`); ``publik`` without a login."""
     return str(st.session_state.get(ROLE_KEY, "publik"))
 
 
@@ -124,7 +125,7 @@ def demo_banner(store: Store | None = None) -> None:
 
 
 def tr(key: str, **fmt: Any) -> str:
-    """Translate a message key into the session's language (see :func:`geo.i18n.t`)."""
+    """Translate a message key into the session's language (see :func:`geo.core.i18n.t`)."""
     return t(key, current_lang(), **fmt)
 
 
@@ -164,8 +165,8 @@ def _full_register(url: str, version: str) -> gpd.GeoDataFrame:
 def register_for_role() -> gpd.GeoDataFrame:
     """Return the register as the session's role may see it (personal fields only if allowed).
 
-    Roles of :data:`geo.access.PERSONAL_DATA_ROLES` get the full register; every other role
-    gets :func:`public_register`, from which :func:`geo.register.strip_personal` removed them.
+    Roles of :data:`geo.core.access.PERSONAL_DATA_ROLES` get the full register; every other role
+    gets :func:`public_register`, from which :func:`geo.core.register.strip_personal` removed them.
     """
     if sees_personal(current_role()):
         return _full_register(settings.database_url(), data_version(get_store()))

@@ -8,7 +8,8 @@ from pages._common import require_page
 
 require_page("admin")
 
-from geo import audit, auth  # noqa: E402 - only after the role check
+from geo.core import audit  # noqa: E402
+from geo.services import auth  # noqa: E402 - only after the role check
 from pages._common import current_user, demo_banner, get_store, tr  # noqa: E402
 
 store = get_store()

@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import settings
-from geo.i18n import format_number, format_percent
-from geo.kpi import counts_by, curated_over_time, program_progress
-from geo.publik import suppress_counts
+from geo.analysis.kpi import counts_by, curated_over_time, program_progress
+from geo.analysis.publik import suppress_counts
+from geo.core import settings
+from geo.core.i18n import format_number, format_percent
 from geo.store import Store
 from pages._common import (
     clear_data_caches,
@@ -33,7 +33,7 @@ def _pct(share: float, *, signed: bool = False) -> str:
 
 
 def _bar_chart(counts: pd.DataFrame, axis_key: str) -> None:
-    # Public aggregates: a count below 5 is drawn as no bar and reads "<5" (geo.publik).
+    # Public aggregates: a count below 5 is drawn as no bar and reads "<5" (geo.analysis.publik).
     counts = suppress_counts(counts, lang=LANG)
     chart = (
         alt.Chart(counts)
@@ -72,7 +72,7 @@ def _render_empty(store: Store) -> None:
     st.info(tr("beranda.empty"), icon=":material/database:")
     if not st.button(tr("beranda.demo_button"), type="primary", icon=":material/auto_awesome:"):
         return
-    from geo import demo  # the generator is only needed here; it loads boundaries and sentra
+    from geo.ingest import demo  # the generator is only needed here; it loads boundaries and sentra
 
     with st.status(tr("beranda.demo_running"), expanded=True) as status:
         bar = st.progress(0.0)

@@ -1,7 +1,8 @@
 """Dasbor Pimpinan: the program's story for one period, and its one-page brief.
 
-Every figure comes from one :func:`geo.kpi.dashboard_figures` call for the chosen period; the
-brief (:mod:`geo.brief`) renders that same object, so screen and paper agree.
+Every figure comes from one :func:`geo.analysis.kpi.dashboard_figures` call for the chosen period;
+the
+brief (:mod:`geo.render.brief`) renders that same object, so screen and paper agree.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import brief, kpi, settings
-from geo.i18n import format_number, format_percent
+from geo.analysis import kpi
+from geo.core import settings
+from geo.core.i18n import format_number, format_percent
+from geo.render import brief
 from pages._common import (
     boundaries,
     current_lang,

@@ -1,9 +1,9 @@
 """Data: import registers (mapping, preview, report, commit), import history with undo, export.
 
-The page composes: files are read by :mod:`geo.readers`, checked by
-:func:`geo.importer.plan_import`, stored by :func:`geo.importer.commit_import` and undone by
-:func:`geo.importer.undo_import`; exports come from :mod:`geo.export`. Nothing is stored
-before the user presses the save button.
+The page composes: files are read by :mod:`geo.ingest.readers`, checked by
+:func:`geo.ingest.importer.plan_import`, stored by :func:`geo.ingest.importer.commit_import` and
+undone by :func:`geo.ingest.importer.undo_import`; exports come from :mod:`geo.ingest.export`.
+Nothing is stored before the user presses the save button.
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from pages._common import require_page
 
 require_page("data")
 
-from geo import importer, wilayah  # noqa: E402 - only after the role check
-from geo.access import sees_personal  # noqa: E402
-from geo.export import EXPORT_FORMATS, export_bytes, export_name  # noqa: E402
-from geo.filters import RegisterFilter, kelurahan_options  # noqa: E402
-from geo.headers import FIELDS, guess_mapping  # noqa: E402
-from geo.i18n import format_number  # noqa: E402
-from geo.readers import FORMATS, SourceError, SourceTable, read_source  # noqa: E402
-from geo.register import SECTORS, SIZE_CLASSES  # noqa: E402
-from geo.settings import KECAMATAN_NAMES  # noqa: E402
+from geo import wilayah  # noqa: E402 - only after the role check
+from geo.analysis.filters import RegisterFilter, kelurahan_options  # noqa: E402
+from geo.core.access import sees_personal  # noqa: E402
+from geo.core.i18n import format_number  # noqa: E402
+from geo.core.register import SECTORS, SIZE_CLASSES  # noqa: E402
+from geo.core.settings import KECAMATAN_NAMES  # noqa: E402
+from geo.ingest import importer  # noqa: E402
+from geo.ingest.export import EXPORT_FORMATS, export_bytes, export_name  # noqa: E402
+from geo.ingest.headers import FIELDS, guess_mapping  # noqa: E402
+from geo.ingest.readers import FORMATS, SourceError, SourceTable, read_source  # noqa: E402
 from pages._common import (  # noqa: E402
     clear_data_caches,
     current_lang,

@@ -1,10 +1,10 @@
 """Klaster & hot spot: clusters of one trade, sentra candidates and Gi* hot spots.
 
 The page composes: the register (without personal fields) is filtered by sector and size class,
-:func:`geo.clusters.detect_clusters` finds the clusters, :mod:`geo.hotspots` the hot and cold
-areas, :mod:`geo.clustermap` draws them over :func:`geo.mapview.build_map`. Admins can promote
-a candidate to a sentra (stored with :meth:`geo.store.Store.write_sentra`, recorded in the
-audit log).
+:func:`geo.analysis.clusters.detect_clusters` finds the clusters, :mod:`geo.analysis.hotspots` the
+hot and cold areas, :mod:`geo.render.clustermap` draws them over
+:func:`geo.render.mapview.build_map`. Admins can promote a candidate to a sentra (stored with
+:meth:`geo.store.Store.write_sentra`, recorded in the audit log).
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import audit, clustermap, clusters, hotspots, mapview, settings
-from geo.filters import RegisterFilter
-from geo.i18n import category_label, format_number
-from geo.sentra import sentra_summary, validate_sentra
+from geo.analysis import clusters, hotspots
+from geo.analysis.filters import RegisterFilter
+from geo.core import audit, settings
+from geo.core.i18n import category_label, format_number
+from geo.render import clustermap, mapview
+from geo.wilayah.sentra import sentra_summary, validate_sentra
 from pages._common import (
     boundaries,
     current_lang,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import auth
+from geo.services import auth
 from pages._auth import format_wib, record_failure, session_retry_at, sign_in, sso_configured
 from pages._common import get_store, tr
 

@@ -1,10 +1,11 @@
 """Perencanaan Kunjungan: pick stops from the ranked flags, plan routes for officers, log visits.
 
-The page composes: coverage and flags come from :mod:`geo.coverage`, stops from
-:mod:`geo.stops`, the routes from :func:`geo.routing.solve` (run under ``st.status``), the map
-from :func:`geo.routemap.build_route_map`, exports from :mod:`geo.routing_export`, and the visit
-log from :mod:`geo.visits` (stored with :meth:`geo.store.Store.add_visits`). The plan is kept in
-``st.session_state`` so that downloads and reruns never solve again.
+The page composes: coverage and flags come from :mod:`geo.analysis.coverage`, stops from
+:mod:`geo.planning.stops`, the routes from :func:`geo.planning.routing.solve` (run under
+``st.status``), the map from :func:`geo.render.routemap.build_route_map`, exports from
+:mod:`geo.planning.routing_export`, and the visit log from :mod:`geo.analysis.visits` (stored with
+:meth:`geo.store.Store.add_visits`). The plan is kept in ``st.session_state`` so that downloads and
+reruns never solve again.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import audit, routing, routing_export, settings, stops, visits
-from geo.coverage import coverage, flagged_kelurahan
-from geo.filters import RegisterFilter
-from geo.i18n import category_label, format_number
-from geo.register import KEBUTUHAN, SECTORS
-from geo.routemap import build_route_map, officer_color
-from geo.sentra import load_offices
+from geo.analysis import visits
+from geo.analysis.coverage import coverage, flagged_kelurahan
+from geo.analysis.filters import RegisterFilter
+from geo.core import audit, settings
+from geo.core.i18n import category_label, format_number
+from geo.core.register import KEBUTUHAN, SECTORS
+from geo.planning import routing, routing_export, stops
+from geo.render.routemap import build_route_map, officer_color
+from geo.wilayah.sentra import load_offices
 from pages._common import (
     boundaries,
     current_lang,

@@ -1,8 +1,9 @@
 """Peta UMKM: UMKM and sentra over kelurahan and kecamatan, filters, Sahabat UMKM coverage flags.
 
 The page composes: the view (filters, metric, basemap, map position) comes from the URL query
-string and goes back to it, the register is filtered with :mod:`geo.filters`, coverage and the
-profile come from :mod:`geo.coverage`, and the map is :func:`geo.mapview.build_map`.
+string and goes back to it, the register is filtered with :mod:`geo.analysis.filters`, coverage and
+the
+profile come from :mod:`geo.analysis.coverage`, and the map is :func:`geo.render.mapview.build_map`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import clustermap, clusters, hotspots, mapview, settings
-from geo.access import sees_personal
-from geo.coverage import coverage, flagged_kelurahan, kelurahan_profile
-from geo.filters import METRICS, MapView, RegisterFilter, kelurahan_options
-from geo.i18n import category_label, format_number
-from geo.kpi import counts_by
-from geo.sentra import sentra_summary
+from geo.analysis import clusters, hotspots
+from geo.analysis.coverage import coverage, flagged_kelurahan, kelurahan_profile
+from geo.analysis.filters import METRICS, MapView, RegisterFilter, kelurahan_options
+from geo.analysis.kpi import counts_by
+from geo.core import settings
+from geo.core.access import sees_personal
+from geo.core.i18n import category_label, format_number
+from geo.render import clustermap, mapview
+from geo.wilayah.sentra import sentra_summary
 from pages._common import (
     boundaries,
     current_lang,

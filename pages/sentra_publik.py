@@ -1,6 +1,7 @@
 """Sentra UMKM Kota Malang: the public page (no login) to find and visit sentra.
 
-Only :func:`geo.publik.sentra_cards` reaches the browser: the public sentra list and counts with
+Only :func:`geo.analysis.publik.sentra_cards` reaches the browser: the public sentra list and
+counts with
 small cells suppressed; the register itself stays on the server.
 """
 
@@ -11,7 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import publik, settings, wilayah
+from geo import wilayah
+from geo.analysis import publik
+from geo.core import settings
 from pages._common import (
     current_lang,
     data_version,

@@ -60,7 +60,8 @@ TEST_USERS: dict[str, str] = {
 
 def _prepare_database(url: str) -> None:
     """Load the demo data set (21,270 active UMKM) and the :data:`TEST_USERS` accounts."""
-    from geo import auth, demo
+    from geo.ingest import demo
+    from geo.services import auth
     from geo.store import Store
 
     store = Store(url)
@@ -75,14 +76,14 @@ def login(page: Page, base_url: str, role: str) -> None:
 
     Opens the app, follows the "Masuk petugas" menu link, fills the form with the
     :data:`TEST_USERS` password and waits until every page of the role
-    (``geo.access.pages_for``) is in the sidebar menu and the "Keluar" button is shown.
+    (``geo.core.access.pages_for``) is in the sidebar menu and the "Keluar" button is shown.
 
     The login lives in the Streamlit session of this browser tab: afterwards move between
     pages with the menu (``page.get_by_role("link", name=...)``) or the page's own links;
     ``page.goto`` or a reload opens a new session, which is signed out.
     """
-    from geo.access import pages_for
-    from geo.i18n import t
+    from geo.core.access import pages_for
+    from geo.core.i18n import t
 
     # Start at the root: until some session has run app.py, a fresh Streamlit server serves a
     # sub-path such as /masuk from its old pages/-folder mode, without app.py.
@@ -101,8 +102,9 @@ def login(page: Page, base_url: str, role: str) -> None:
 
 def store_figures(url: str, period: str, lang: str = "id") -> Any:
     """Dashboard figures of a store for a period code, as the page and the brief compute them."""
-    from geo import kpi, wilayah
-    from geo.register import strip_personal
+    from geo import wilayah
+    from geo.analysis import kpi
+    from geo.core.register import strip_personal
     from geo.store import Store
 
     store = Store(url)

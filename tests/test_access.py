@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
-from geo.access import PAGE_ACCESS, ROLES, can_open, pages_for
-from geo.i18n import t
+from geo.core.access import PAGE_ACCESS, ROLES, can_open, pages_for
+from geo.core.i18n import t
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,7 +160,7 @@ def test_wrong_password_is_refused_in_browser(app_server: str, browser_page: Pag
 def test_expired_session_falls_back_to_publik() -> None:
     import datetime as dt
 
-    from geo import auth
+    from geo.services import auth
 
     long_ago = auth.utcnow() - dt.timedelta(hours=9)
     app = AppTest.from_file(APP, default_timeout=60)
@@ -176,7 +176,7 @@ def test_expired_session_falls_back_to_publik() -> None:
 
 @pytest.mark.usefixtures("database_url")
 def test_active_session_shows_who_is_signed_in() -> None:
-    from geo import auth
+    from geo.services import auth
 
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state["role"] = "pimpinan"

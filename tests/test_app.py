@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import t
+from geo.core.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -63,10 +63,10 @@ def test_empty_store_offers_demo_data() -> None:
 
 @pytest.mark.usefixtures("database_url")
 def test_demo_button_fills_the_store_and_shows_figures(monkeypatch: pytest.MonkeyPatch) -> None:
-    import geo.demo
+    import geo.ingest.demo
 
-    real_generate = geo.demo.generate
-    monkeypatch.setattr(geo.demo, "generate", lambda **kw: real_generate(**kw, count=2_000))
+    real_generate = geo.ingest.demo.generate
+    monkeypatch.setattr(geo.ingest.demo, "generate", lambda **kw: real_generate(**kw, count=2_000))
     app = _run("id")
     app.button[0].click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -79,7 +79,7 @@ def test_demo_button_fills_the_store_and_shows_figures(monkeypatch: pytest.Monke
 
 
 def test_figures_follow_a_dataset_replaced_by_another_process(database_url: str) -> None:
-    from geo import demo
+    from geo.ingest import demo
     from geo.store import Store
 
     store = Store(database_url)

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import audit, auth, settings
 from geo.cli import main
+from geo.core import audit, settings
+from geo.services import auth
 from geo.store import Store
 
 NOW = dt.datetime(2026, 3, 2, 3, 0, 0)  # naive UTC, like the store
@@ -406,7 +407,7 @@ def test_admin_page_refuses_mismatched_passwords(db: str) -> None:
 def test_migration_adds_user_and_audit_tables_to_an_old_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import geo.store as store_module
+    import geo.store.database as store_module
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])

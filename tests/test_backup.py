@@ -1,4 +1,4 @@
-"""Tests for geo.backup and ``python -m geo backup/restore``: SQLite -> file -> PostGIS -> file."""
+"""geo.store.backup and ``python -m geo backup/restore``: SQLite -> file -> PostGIS -> file."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import auth
-from geo.backup import BackupError, read_backup, restore_backup, write_backup
 from geo.cli import main
+from geo.services import auth
 from geo.store import Store
+from geo.store.backup import BackupError, read_backup, restore_backup, write_backup
 from tests import postgis
 from tests.test_store import assert_same_state, fill, make_umkm, state
 

@@ -13,8 +13,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geo import brief, cli, demo, kpi
-from geo.i18n import t
+from geo import cli
+from geo.analysis import kpi
+from geo.core.i18n import t
+from geo.ingest import demo
+from geo.render import brief
 from geo.store import Store
 from tests.conftest import store_figures
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo.importer import plan_import
-from geo.readers import read_source
+from geo.ingest.importer import plan_import
+from geo.ingest.readers import read_source
 from tests.conftest import login
 from tests.test_browser import _save_screenshot
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
-from geo.clustermap import HOTSPOT_COLORS
+from geo.render.clustermap import HOTSPOT_COLORS
 from tests.conftest import login
 from tests.test_browser import _save_screenshot
 

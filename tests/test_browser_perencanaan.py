@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo.routemap import officer_color
+from geo.render.routemap import officer_color
 from tests.conftest import login
 from tests.test_browser import _save_screenshot
 

@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from geo import demo, settings
-from geo.i18n import t
+from geo.core import settings
+from geo.core.i18n import t
+from geo.ingest import demo
 from tests.test_browser import SCREENSHOTS, _save_screenshot
 from tests.test_publik import assert_no_personal
 

@@ -7,8 +7,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import settings
 from geo.cli import main
+from geo.core import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SQL = ROOT.parent / "shared/data/wilayah_boundaries/wilayah_boundaries_kel_35.73.sql"

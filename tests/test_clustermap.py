@@ -10,9 +10,10 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo import clustermap, clusters
-from geo.mapview import SECTOR_COLORS
-from geo.settings import CRS_METRIC, CRS_STORAGE
+from geo.analysis import clusters
+from geo.core.settings import CRS_METRIC, CRS_STORAGE
+from geo.render import clustermap
+from geo.render.mapview import SECTOR_COLORS
 
 TO_LONLAT = Transformer.from_crs(CRS_METRIC, CRS_STORAGE, always_xy=True)
 

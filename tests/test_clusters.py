@@ -14,12 +14,14 @@ import shapely
 from pyproj import Transformer
 from sklearn.metrics import adjusted_rand_score
 
-from geo import clusters, demo, wilayah
-from geo import sentra as sentra_module
-from geo.register import PERSONAL_COLUMNS, SENTRA_COLUMNS
-from geo.sentra import validate_sentra
-from geo.settings import CRS_METRIC, CRS_STORAGE
+from geo import wilayah
+from geo.analysis import clusters
+from geo.core.register import PERSONAL_COLUMNS, SENTRA_COLUMNS
+from geo.core.settings import CRS_METRIC, CRS_STORAGE
+from geo.ingest import demo
 from geo.store import Store
+from geo.wilayah import sentra as sentra_module
+from geo.wilayah.sentra import validate_sentra
 
 TO_METRIC = Transformer.from_crs(CRS_STORAGE, CRS_METRIC, always_xy=True)
 TO_LONLAT = Transformer.from_crs(CRS_METRIC, CRS_STORAGE, always_xy=True)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.coordinates import REPAIRS, parse_coordinates, parse_pairs, repair_lat_lon
+from geo.ingest.coordinates import REPAIRS, parse_coordinates, parse_pairs, repair_lat_lon
 
 DINOYO = (-(7 + 56 / 60 + 36.8 / 3600), 112 + 36 / 60 + 34.6 / 3600)
 

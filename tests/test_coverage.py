@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 
-import geo.coverage
-from geo.coverage import (
+import geo.analysis.coverage
+from geo.analysis.coverage import (
     COVERAGE_COLUMNS,
     REASON_TEMPLATES,
     CoverageRule,
@@ -20,15 +20,15 @@ from geo.coverage import (
     flagged_kelurahan,
     priority,
 )
-from geo.register import (
+from geo.core.register import (
     SAHABAT_COLUMNS,
     SECTORS,
     VISIT_COLUMNS,
     empty_register,
     to_geodataframe,
 )
-from geo.settings import CRS_STORAGE, KECAMATAN_NAMES
-from geo.wilayah import kelurahan
+from geo.core.settings import CRS_STORAGE, KECAMATAN_NAMES
+from geo.wilayah.boundaries import kelurahan
 
 AS_OF = date(2025, 6, 30)
 A, B, C, D = "35.73.01.1001", "35.73.01.1002", "35.73.02.1001", "35.73.02.1002"
@@ -415,7 +415,7 @@ def test_missing_columns_are_reported() -> None:
 
 
 def test_docstring_examples() -> None:
-    assert doctest.testmod(geo.coverage).failed == 0
+    assert doctest.testmod(geo.analysis.coverage).failed == 0
 
 
 # --- The shipped layer ----------------------------------------------------------------------

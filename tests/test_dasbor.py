@@ -9,8 +9,10 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo import brief, demo, kpi
-from geo.i18n import t
+from geo.analysis import kpi
+from geo.core.i18n import t
+from geo.ingest import demo
+from geo.render import brief
 from geo.store import Store
 from tests.conftest import store_figures
 

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from geo.i18n import format_number, t
-from geo.settings import CURATED_NOW
+from geo.core.i18n import format_number, t
+from geo.core.settings import CURATED_NOW
 from tests.conftest import login
 from tests.test_browser import _save_screenshot
 

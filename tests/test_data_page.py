@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import demo
-from geo.i18n import t
-from geo.importer import commit_import, plan_import
-from geo.readers import read_source
+from geo.core.i18n import t
+from geo.ingest import demo
+from geo.ingest.importer import commit_import, plan_import
+from geo.ingest.readers import read_source
 from geo.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

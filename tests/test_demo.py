@@ -2,7 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import demo, register, settings, wilayah
+from geo import wilayah
+from geo.core import register, settings
+from geo.ingest import demo
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.duplicates import find_duplicates, name_key
+from geo.ingest.duplicates import find_duplicates, name_key
 
 #: Metres per degree of latitude near Kota Malang (enough for test offsets).
 M = 1 / 110_574

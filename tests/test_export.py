@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import demo
-from geo.export import EXPORT_FORMATS, export_bytes, export_frame, export_name
-from geo.filters import RegisterFilter
-from geo.importer import commit_import, plan_import
-from geo.readers import read_source
-from geo.register import PERSONAL_COLUMNS, UMKM_COLUMNS
+from geo.analysis.filters import RegisterFilter
+from geo.core.register import PERSONAL_COLUMNS, UMKM_COLUMNS
+from geo.ingest import demo
+from geo.ingest.export import EXPORT_FORMATS, export_bytes, export_frame, export_name
+from geo.ingest.importer import commit_import, plan_import
+from geo.ingest.readers import read_source
 from geo.store import Store
 
 

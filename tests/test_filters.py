@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.filters import METRICS, MapView, RegisterFilter, kelurahan_options
-from geo.register import SECTORS, SIZE_CLASSES, to_geodataframe
+from geo.analysis.filters import METRICS, MapView, RegisterFilter, kelurahan_options
+from geo.core.register import SECTORS, SIZE_CLASSES, to_geodataframe
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.headers import FIELDS, check_mapping, count_known_headers, guess_mapping, header_key
+from geo.ingest.headers import FIELDS, check_mapping, count_known_headers, guess_mapping, header_key
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo import hotspots, wilayah
-from geo.settings import CRS_METRIC, CRS_STORAGE
+from geo import wilayah
+from geo.analysis import hotspots
+from geo.core.settings import CRS_METRIC, CRS_STORAGE
 
 #: Permutations of the grid tests. The 99 % class needs q <= 0.01: with n = 225 cells and about
 #: 25 planted cells at the smallest p-value 2 / (permutations + 1), that takes 9,999 (0.3 s

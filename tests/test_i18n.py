@@ -1,6 +1,6 @@
 import pytest
 
-from geo.i18n import (
+from geo.core.i18n import (
     LANGUAGES,
     MESSAGES,
     UNKNOWN_CATEGORY,
@@ -12,7 +12,7 @@ from geo.i18n import (
     placeholders,
     t,
 )
-from geo.register import SECTORS, SIZE_CLASSES, STATUS
+from geo.core.register import SECTORS, SIZE_CLASSES, STATUS
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))

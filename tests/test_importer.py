@@ -17,12 +17,12 @@ from geopandas.testing import assert_geodataframe_equal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import importer
 from geo.cli import main
-from geo.headers import guess_mapping
-from geo.importer import ImportPlan, commit_import, plan_import, undo_import
-from geo.readers import SourceTable, read_source
-from geo.register import to_geodataframe
+from geo.core.register import to_geodataframe
+from geo.ingest import importer
+from geo.ingest.headers import guess_mapping
+from geo.ingest.importer import ImportPlan, commit_import, plan_import, undo_import
+from geo.ingest.readers import SourceTable, read_source
 from geo.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))

@@ -11,10 +11,12 @@ import pytest
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
-from geo import clusters, demo, wilayah
-from geo.i18n import t
-from geo.register import to_geodataframe
-from geo.settings import CRS_METRIC, CRS_STORAGE
+from geo import wilayah
+from geo.analysis import clusters
+from geo.core.i18n import t
+from geo.core.register import to_geodataframe
+from geo.core.settings import CRS_METRIC, CRS_STORAGE
+from geo.ingest import demo
 from geo.store import Store
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "klaster.py")

@@ -5,8 +5,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import kpi
-from geo.kpi import (
+from geo.analysis import kpi
+from geo.analysis.kpi import (
     UNKNOWN_CATEGORY,
     Period,
     active_sahabat,
@@ -27,8 +27,8 @@ from geo.kpi import (
     program_progress,
     visits_in_period,
 )
-from geo.register import SECTORS, SIZE_CLASSES, empty_register, to_geodataframe
-from geo.settings import CURATED_EARLIER, CURATED_TARGET, KECAMATAN_NAMES
+from geo.core.register import SECTORS, SIZE_CLASSES, empty_register, to_geodataframe
+from geo.core.settings import CURATED_EARLIER, CURATED_TARGET, KECAMATAN_NAMES
 
 
 def _register(rows: list[tuple]) -> gpd.GeoDataFrame:

@@ -20,12 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import clustermap, clusters, mapview, publik, wilayah
-from geo.escape import html_text, inert_markup
-from geo.register import to_geodataframe
-from geo.routemap import build_route_map
-from geo.routing import solve
-from geo.stops import Depot
+from geo import wilayah
+from geo.analysis import clusters, publik
+from geo.core.escape import html_text, inert_markup
+from geo.core.register import to_geodataframe
+from geo.planning.routing import solve
+from geo.planning.stops import Depot
+from geo.render import clustermap, mapview
+from geo.render.routemap import build_route_map
 
 HOSTILE = [
     "Warung ${window.__pwned=1}",
@@ -76,7 +78,7 @@ def test_inert_markup_keeps_what_html_shows(text):
 
 
 def test_only_maptext_builds_folium_tooltips_popups_and_icons():
-    """Every tooltip, popup and HTML icon of ``geo`` goes through ``geo.maptext``."""
+    """Every tooltip, popup and HTML icon of ``geo`` goes through ``geo.render.maptext``."""
     offenders = []
     for path in GEO.rglob("*.py"):
         if path.name == "maptext.py":

@@ -18,8 +18,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import mapview, settings, wilayah
-from geo.register import SECTORS, SIZE_CLASSES, to_geodataframe
+from geo import wilayah
+from geo.core import settings
+from geo.core.register import SECTORS, SIZE_CLASSES, to_geodataframe
+from geo.render import mapview
 
 N_POINTS = 1_000
 CDN_MARKERS = ("cdn.jsdelivr", "unpkg", "cdnjs", "code.jquery", "netdna", "bootstrapcdn")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.money import format_rupiah, parse_rupiah
+from geo.ingest.money import format_rupiah, parse_rupiah
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import demo, routing
-from geo.i18n import t
+from geo.core.i18n import t
+from geo.ingest import demo
+from geo.planning import routing
 from geo.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -139,18 +140,18 @@ def test_the_page_speaks_english(demo_url, monkeypatch):
 def test_every_literal_message_key_exists():
     import re
 
-    from geo.i18n import MESSAGES
+    from geo.core.i18n import MESSAGES
 
     root = Path(__file__).resolve().parent.parent
-    sources = ["pages/perencanaan.py", "geo/routemap.py", "geo/routing_export.py"]
+    sources = ["pages/perencanaan.py", "geo/render/routemap.py", "geo/planning/routing_export.py"]
     keys = set()
     for name in sources:
         keys |= set(re.findall(r"[\"'](rute\.[a-z_.]+[a-z_])[\"']", (root / name).read_text()))
     assert len(keys) > 60
     assert sorted(k for k in keys if k not in MESSAGES) == []
-    from geo.register import KEBUTUHAN, PRESISI_LOKASI
-    from geo.routing import STATUSES
-    from geo.stops import STOP_KINDS
+    from geo.core.register import KEBUTUHAN, PRESISI_LOKASI
+    from geo.planning.routing import STATUSES
+    from geo.planning.stops import STOP_KINDS
 
     dynamic = [
         *(f"rute.presisi.{p}" for p in PRESISI_LOKASI),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import demo
+from geo.ingest import demo
 from geo.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.phone import normalise_phones
+from geo.ingest.phone import normalise_phones
 
 
 @pytest.mark.parametrize(

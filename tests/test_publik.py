@@ -12,10 +12,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import demo, publik, settings, wilayah
-from geo.register import strip_personal
-from geo.sentra import load_sentra
+from geo import wilayah
+from geo.analysis import publik
+from geo.core import settings
+from geo.core.register import strip_personal
+from geo.ingest import demo
 from geo.store import Store
+from geo.wilayah.sentra import load_sentra
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from geo.readers import SourceError, read_source
+from geo.ingest.readers import SourceError, read_source
 
 
 def test_csv_delimiters_and_encodings(tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_sha256_is_of_the_bytes(tmp_path: Path) -> None:
 
 
 def test_fast_and_careful_csv_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    import geo.readers as readers
+    import geo.ingest.readers as readers
 
     text = (
         b"Pendataan UMKM\n\n"

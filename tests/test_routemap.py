@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from geo import wilayah
-from geo.routemap import OFFICER_COLORS, build_route_map, officer_color
-from geo.routing import solve
-from geo.stops import Depot
+from geo.planning.routing import solve
+from geo.planning.stops import Depot
+from geo.render.routemap import OFFICER_COLORS, build_route_map, officer_color
 
 DEPOT = Depot("balai-kota", "Balai Kota Malang", "Jl. Tugu No. 1", -7.97724, 112.63411, "jalan")
 STOPS = pd.DataFrame(

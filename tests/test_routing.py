@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import routing
-from geo.routing import (
+from geo.planning import routing
+from geo.planning.routing import (
     DROP_REASONS,
     OsrmError,
     RoutingError,
@@ -29,7 +29,7 @@ from geo.routing import (
     solve,
     travel_matrix,
 )
-from geo.stops import Depot, StopError
+from geo.planning.stops import Depot, StopError
 
 DEPOT = Depot("balai-kota", "Balai Kota Malang", "Jl. Tugu No. 1", -7.97724, 112.63411, "jalan")
 SVC = 15  # minutes per stop in most tests

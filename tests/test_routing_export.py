@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from geo import cli
-from geo.i18n import t
-from geo.register import KEBUTUHAN
-from geo.routing import solve
-from geo.routing_export import (
+from geo.core.i18n import t
+from geo.core.register import KEBUTUHAN
+from geo.planning.routing import solve
+from geo.planning.routing_export import (
     CSV_COLUMNS,
     GPX_NAMESPACE,
     google_maps_links,
@@ -29,7 +29,7 @@ from geo.routing_export import (
     visit_sheet_html,
     write_plan,
 )
-from geo.stops import Depot
+from geo.planning.stops import Depot
 
 DEPOT = Depot("balai-kota", "Balai Kota Malang", "Jl. Tugu No. 1", -7.97724, 112.63411, "jalan")
 BUDGET = {"time_limit_s": 60.0, "solution_limit": 100}

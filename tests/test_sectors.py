@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.register import SECTORS
-from geo.sectors import SECTOR_KEYWORDS, classify_business_types
+from geo.core.register import SECTORS
+from geo.ingest.sectors import SECTOR_KEYWORDS, classify_business_types
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import settings, wilayah
-from geo.register import PRESISI_LOKASI, SECTORS, SENTRA_COLUMNS, empty_register, to_geodataframe
-from geo.sentra import (
+from geo import wilayah
+from geo.core import settings
+from geo.core.register import (
+    PRESISI_LOKASI,
+    SECTORS,
+    SENTRA_COLUMNS,
+    empty_register,
+    to_geodataframe,
+)
+from geo.wilayah.sentra import (
     OFFICE_COLUMNS,
     load_offices,
     load_sentra,

@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo import settings, spreadsheet
-from geo.readers import SourceError, read_source
+from geo.core import settings
+from geo.ingest import spreadsheet
+from geo.ingest.readers import SourceError, read_source
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parents[1]

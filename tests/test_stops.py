@@ -9,8 +9,7 @@ import pytest
 import shapely
 
 from geo import wilayah
-from geo.sentra import load_offices, load_sentra
-from geo.stops import (
+from geo.planning.stops import (
     STOP_COLUMNS,
     StopError,
     combine_stops,
@@ -23,6 +22,7 @@ from geo.stops import (
     umkm_stops,
     validate_stops,
 )
+from geo.wilayah.sentra import load_offices, load_sentra
 
 
 @pytest.fixture(scope="module")

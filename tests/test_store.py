@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, inspect, text
 
-from geo import register
 from geo import store as store_mod
-from geo.settings import CURATED_NOW
+from geo.core import register
+from geo.core.settings import CURATED_NOW
 from geo.store import COUNTABLE_COLUMNS, IMPORT_BATCH_COLUMNS, MIGRATIONS, Store, StoreError
 from tests import postgis
 
@@ -1036,7 +1036,7 @@ _WRITER = """
 import sys
 import numpy as np
 import pandas as pd
-from geo import register
+from geo.core import register
 from geo.store import Store
 
 url, role = sys.argv[1], sys.argv[2]

@@ -7,11 +7,19 @@ import datetime
 import pandas as pd
 import pytest
 
-from geo import demo, visits, wilayah
-from geo.coverage import coverage, flagged_kelurahan
-from geo.register import VISIT_COLUMNS
+from geo import wilayah
+from geo.analysis import visits
+from geo.analysis.coverage import coverage, flagged_kelurahan
+from geo.analysis.visits import (
+    VisitError,
+    build_visit,
+    needs_counts,
+    parse_kebutuhan,
+    visit_history,
+)
+from geo.core.register import VISIT_COLUMNS
+from geo.ingest import demo
 from geo.store import Store
-from geo.visits import VisitError, build_visit, needs_counts, parse_kebutuhan, visit_history
 
 TODAY = datetime.date(2026, 11, 28)
 SANAN = "35.73.01.1007"  # Purwantoro

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import settings, wilayah
+from geo import wilayah
+from geo.core import settings
 
 SHARED_SQL = (
     Path(__file__).resolve().parents[2]

@@ -1,0 +1,1 @@
+"""Analysis: filters, coverage and priority, KPIs, clusters, hot spots, public aggregates."""

@@ -1,0 +1,47 @@
+"""Texts of the folium map layers, legend and popups (:mod:`geo.render.mapview`)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "map.layer.kecamatan": {"id": "Batas kecamatan", "en": "Kecamatan boundaries"},
+    "map.layer.kelurahan": {"id": "Batas kelurahan", "en": "Kelurahan boundaries"},
+    "map.layer.flagged": {"id": "Kelurahan ditandai", "en": "Flagged kelurahan"},
+    "map.layer.sentra": {"id": "Sentra", "en": "Sentra"},
+    "map.layer.umkm": {"id": "UMKM", "en": "UMKM"},
+    "map.metric.umkm_aktif": {"id": "UMKM aktif", "en": "Active UMKM"},
+    "map.metric.umkm_per_km2": {"id": "UMKM aktif per km²", "en": "Active UMKM per km²"},
+    "map.metric.umkm_per_sahabat": {
+        "id": "UMKM aktif per Sahabat UMKM",
+        "en": "Active UMKM per Sahabat UMKM",
+    },
+    "map.field.kecamatan": {"id": "Kecamatan", "en": "Kecamatan"},
+    "map.field.kelurahan": {"id": "Kelurahan", "en": "Kelurahan"},
+    "map.field.umkm_aktif": {"id": "UMKM aktif", "en": "Active UMKM"},
+    "map.field.umkm_di_peta": {"id": "UMKM di peta", "en": "UMKM on the map"},
+    "map.field.sahabat_aktif": {"id": "Sahabat UMKM aktif", "en": "Active Sahabat UMKM"},
+    "map.field.alasan": {"id": "Alasan", "en": "Reason"},
+    "map.field.sektor": {"id": "Sektor", "en": "Sector"},
+    "map.field.skala": {"id": "Skala", "en": "Size"},
+    "map.field.pemilik": {"id": "Pemilik", "en": "Owner"},
+    "map.field.telepon": {"id": "Telepon", "en": "Phone"},
+    "map.field.alamat": {"id": "Alamat", "en": "Address"},
+    "map.field.komoditas": {"id": "Komoditas", "en": "Products"},
+    "map.field.jumlah_umkm": {"id": "Jumlah UMKM", "en": "Number of UMKM"},
+    "map.field.presisi_lokasi": {"id": "Presisi lokasi", "en": "Location precision"},
+    "map.presisi.alamat": {"id": "alamat (terverifikasi)", "en": "address (verified)"},
+    "map.presisi.jalan": {
+        "id": "jalan (sekitar satu blok, belum diverifikasi)",
+        "en": "street (about a block, not verified)",
+    },
+    "map.presisi.kelurahan": {
+        "id": "kelurahan (titik pengganti di tengah kelurahan)",
+        "en": "kelurahan (placeholder point inside the kelurahan)",
+    },
+    "map.legend.title": {"id": "Legenda", "en": "Legend"},
+    "map.legend.sectors": {"id": "Sektor UMKM", "en": "UMKM sector"},
+    "map.legend.no_data": {"id": "tidak ada data", "en": "no data"},
+    "map.legend.flagged": {"id": "kelurahan ditandai", "en": "flagged kelurahan"},
+    "map.legend.sentra": {"id": "sentra", "en": "sentra"},
+    "map.legend.cluster": {
+        "id": "kelompok titik (angka = jumlah UMKM)",
+        "en": "cluster of points (number = UMKM)",
+    },
+}

@@ -1,0 +1,1 @@
+"""Planning: visit stops, travel times (estimate, OSRM), the route solver and route exports."""
