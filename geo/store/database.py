@@ -61,6 +61,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -676,6 +678,7 @@ class Store:
     def __init__(self, url: str | None = None) -> None:
         self._engine = _make_engine(url if url is not None else settings.database_url())
         self._kelurahan: gpd.GeoDataFrame | None = None
+        self._local = threading.local()  # the connection of a unit of work, per thread
         try:
             self._migrate()
         except BaseException:
@@ -717,7 +720,17 @@ class Store:
 
     @contextmanager
     def _write(self, table: str) -> Iterator[Connection]:
-        """One write transaction; database errors become :class:`StoreError` for ``table``."""
+        """One write transaction; database errors become :class:`StoreError` for ``table``.
+
+        Inside :meth:`unit_of_work` (same thread) the write joins that transaction instead.
+        """
+        joined = getattr(self._local, "conn", None)
+        if joined is not None:
+            try:
+                yield joined
+            except SQLAlchemyError as exc:
+                raise StoreError(table, f"the database refused the write: {exc}") from exc
+            return
         try:
             with self._engine.connect() as conn:
                 conn.execution_options(**{_WRITE_OPTION: True})
@@ -725,6 +738,51 @@ class Store:
                     yield conn
         except SQLAlchemyError as exc:
             raise StoreError(table, f"the database refused the write: {exc}") from exc
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """Make every store write inside the block one transaction: all of them or none.
+
+        Services wrap a use case in it: the data change, its audit entry and
+        :meth:`bump_data_version` commit together, or, on any exception, none of them does.
+        Re-entrant (a nested block joins the outer one) and per thread (Streamlit sessions
+        sharing one store each get their own).
+
+        Raises
+        ------
+        StoreError
+            The database refused a write (the whole block is rolled back).
+        """
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self._write("unit_of_work") as conn:
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+
+    def bump_data_version(self, what: str) -> str:
+        """Record that stored data changed, so every app process refreshes its caches.
+
+        Pages key their caches on ``meta.data_version``; services call this inside the
+        :meth:`unit_of_work` of every write.
+
+        Parameters
+        ----------
+        what
+            A short note of the change (``"impor 12"``, ``"kunjungan KJ-01401"``).
+
+        Returns
+        -------
+        str
+            The new version: the note, the UTC time and a random suffix (unique per change).
+        """
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        version = f"{what} {now} {uuid.uuid4().hex[:8]}"
+        self.set_meta("data_version", version)
+        return version
 
     def _migrate(self) -> None:
         with self._write("schema_version") as conn:
