@@ -47,7 +47,7 @@ def _store() -> Store:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo.ingest import demo
+    from geo.services import demo
 
     store = _store()
     if args.if_empty and not store.is_empty():
@@ -59,13 +59,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             bar.set_postfix_str(message[:40])
             bar.update(round(fraction * 100) - bar.n)
 
-        data = demo.generate(seed=args.seed, count=args.count, progress=progress)
-    demo.load_into(store, data)
-    from geo.core import audit
-
-    audit.record(
-        store, audit.cli_actor(), audit.DATASET_REPLACE, "data contoh", f"seed {args.seed}"
-    )
+        try:
+            data = demo.generate_and_load(
+                store, seed=args.seed, count=args.count, progress=progress
+            )
+        except ValueError as exc:
+            bar.close()
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     active = int((data.umkm["status"] == "aktif").sum())
     print(
         f"Data contoh (seed {args.seed}): {active:,} UMKM aktif, {len(data.umkm):,} total, "
@@ -97,7 +98,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.core import audit
-    from geo.ingest.importer import import_file
+    from geo.services.imports import ImportOptions, import_file
 
     with tqdm(total=100, desc=Path(args.file).name, unit="%", file=sys.stderr) as bar:
 
@@ -110,11 +111,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
             store=_store(),
             commit=args.commit,
             user=audit.cli_actor(),
-            sheet=args.sheet,
-            place_missing=args.place_missing,
-            on_duplicate=args.on_duplicate,
-            skip_errors=args.skip_errors,
-            report_path=args.report,
+            options=ImportOptions(
+                sheet=args.sheet,
+                place_missing=args.place_missing,
+                on_duplicate=args.on_duplicate,
+                skip_errors=args.skip_errors,
+                report_path=args.report,
+            ),
             progress=progress,
         )
     for line in err:
@@ -209,11 +212,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 args.output,
                 officers=args.officers,
                 depot=args.depot,
-                start=args.start,
-                end=args.end,
-                minutes_per_stop=args.minutes_per_stop,
-                time_limit_s=args.time_limit,
-                osrm_url=routing.osrm_url(),
+                options=routing_export.CsvPlanOptions(
+                    start=args.start,
+                    end=args.end,
+                    minutes_per_stop=args.minutes_per_stop,
+                    time_limit_s=args.time_limit,
+                    osrm_url=routing.osrm_url(),
+                ),
                 progress=progress,
                 on_solution=lambda cost: bar.set_postfix_str(f"cari: biaya {cost:,}"),
             )
@@ -238,7 +243,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_brief(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo.render import brief
+    from geo.services import brief
 
     with tqdm(total=100, desc="Laporan Ringkas", unit="%", file=sys.stderr) as bar:
 
@@ -264,10 +269,10 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from geo.store.backup import write_backup
+    from geo.services.backup import backup
 
     store = _store()
-    manifest = write_backup(store, args.output)
+    manifest = backup(store, args.output)
     total = sum(manifest["rows"].values())
     print(f"{args.output}: {total:,} rows from {store.url} (schema {manifest['schema_version']})")
     return 0
@@ -275,17 +280,14 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     from geo.core import audit
-    from geo.store.backup import BackupError, restore_backup
+    from geo.services.backup import BackupError, restore
 
     store = _store()
     try:
-        counts = restore_backup(store, args.file)
+        counts = restore(store, args.file, user=audit.cli_actor())
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    store.log_audit(
-        audit.cli_actor(), "restore", Path(args.file).name, f"{sum(counts.values())} baris"
-    )
     print(f"{store.url}: restored {sum(counts.values()):,} rows from {args.file}")
     return 0
 

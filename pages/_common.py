@@ -5,6 +5,8 @@ Streamlit only; every figure a page shows is computed in ``geo/``.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any, Literal
 
 import altair as alt
@@ -34,11 +36,14 @@ __all__ = [
     "localized_chart",
     "public_register",
     "register_for_role",
+    "report_failure",
     "require_page",
     "sector_size_filters",
     "store_table",
     "tr",
 ]
+
+_LOG = logging.getLogger("peta_umkm")
 
 #: Session-state key of the UI language (set by the selector in ``app.py``).
 LANG_KEY = "lang"
@@ -46,9 +51,6 @@ LANG_KEY = "lang"
 ROLE_KEY = "role"
 #: Session-state key of the signed-in username (absent when nobody is signed in).
 USER_KEY = "user"
-
-#: Store meta keys whose values identify the data set; a change invalidates the caches.
-_VERSION_META_KEYS = ("dataset", "seed", "data_version")
 
 
 def current_lang() -> str:
@@ -140,14 +142,13 @@ def get_store() -> Store:
 
 
 def data_version(store: Store) -> str:
-    """Return a cache key that changes when the store's data set is replaced or grows.
+    """Return the cache key of stored data: ``meta.data_version``, bumped by every service.
 
-    Built from a few ``meta`` values and the UMKM count (cheap queries, run on every page
-    load). An edit that keeps the count and the meta unchanged shows up when the cached
-    register expires (see :func:`public_register`) or after :func:`clear_data_caches`.
+    One cheap query per run. Every write goes through :mod:`geo.services`, which bumps the
+    version in the write's own transaction, so a promoted sentra, a logged visit or an import
+    is visible at the next run of any page, in every app process.
     """
-    meta = "|".join(store.get_meta(key) or "" for key in _VERSION_META_KEYS)
-    return f"{meta}|{store.count_umkm()}"
+    return store.get_meta("data_version") or "awal"
 
 
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=4)
@@ -186,6 +187,29 @@ def clear_data_caches() -> None:
     """Forget cached data after this app wrote to the store."""
     _public_register.clear()
     _full_register.clear()
+
+
+def report_failure(exc: BaseException, what: str) -> str:
+    """Log an unexpected failure with a reference and show the visitor only that reference.
+
+    Nobody sees a traceback or a server path: the full exception goes to the server log under
+    a short random reference, which the page shows so that an admin can find it.
+
+    Parameters
+    ----------
+    exc
+        The exception.
+    what
+        What was being done, for the log (English).
+
+    Returns
+    -------
+    str
+        The reference shown and logged.
+    """
+    ref = uuid.uuid4().hex[:8]
+    _LOG.error("%s failed (ref %s)", what, ref, exc_info=exc)
+    return ref
 
 
 def localized_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

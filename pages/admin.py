@@ -9,8 +9,15 @@ from pages._common import require_page
 require_page("admin")
 
 from geo.core import audit  # noqa: E402
-from geo.services import auth  # noqa: E402 - only after the role check
-from pages._common import current_user, demo_banner, get_store, tr  # noqa: E402
+from geo.services import auth, demo  # noqa: E402 - only after the role check
+from pages._common import (  # noqa: E402
+    clear_data_caches,
+    current_user,
+    demo_banner,
+    get_store,
+    report_failure,
+    tr,
+)
 
 store = get_store()
 demo_banner(store)
@@ -22,7 +29,9 @@ def _show_auth_error(exc: auth.AuthError) -> None:
     st.error(tr(exc.code, **exc.detail))
 
 
-tab_users, tab_audit = st.tabs([tr("admin.tab_users"), tr("admin.tab_audit")])
+tab_users, tab_audit, tab_demo = st.tabs(
+    [tr("admin.tab_users"), tr("admin.tab_audit"), tr("admin.tab_demo")]
+)
 
 with tab_users:
     st.caption(tr("admin.users_caption"))
@@ -130,3 +139,30 @@ with tab_audit:
                 "rincian": tr("admin.col_rincian"),
             },
         )
+
+
+def _load_demo() -> None:
+    """Generate and load the demo data set under a progress status (audited by the service)."""
+    with st.status(tr("beranda.demo_running"), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        try:
+            data = demo.generate_and_load(store, user=actor, progress=report)
+        except Exception as exc:  # any failure: a reference, never a traceback
+            ref = report_failure(exc, "demo load")
+            status.update(label=tr("beranda.demo_failed", ref=ref), state="error")
+            return
+        count = int((data.umkm["status"] == "aktif").sum())
+        status.update(label=tr("beranda.demo_done", count=f"{count:,}"), state="complete")
+    clear_data_caches()
+
+
+with tab_demo:
+    stored = store.count_umkm()
+    st.caption(tr("beranda.demo_replace_warning", count=f"{stored:,}".replace(",", ".")))
+    confirmed = stored == 0 or st.checkbox(tr("admin.demo_confirm"), key="admin_demo_confirm")
+    if st.button(tr("beranda.demo_button"), key="admin_demo_load", disabled=not confirmed):
+        _load_demo()

@@ -12,8 +12,8 @@ from geo.core import settings
 from geo.core.i18n import format_number, format_percent
 from geo.store import Store
 from pages._common import (
-    clear_data_caches,
     current_lang,
+    current_role,
     demo_banner,
     get_store,
     localized_chart,
@@ -68,29 +68,11 @@ def _over_time_chart(over_time: pd.DataFrame) -> None:
     st.altair_chart(localized_chart(chart), width="stretch")
 
 
-def _render_empty(store: Store) -> None:
+def _render_empty() -> None:
+    """Say how to fill an empty store. Visitors never write; admins load data on Admin."""
     st.info(tr("beranda.empty"), icon=":material/database:")
-    if not st.button(tr("beranda.demo_button"), type="primary", icon=":material/auto_awesome:"):
-        return
-    from geo.ingest import demo  # the generator is only needed here; it loads boundaries and sentra
-
-    with st.status(tr("beranda.demo_running"), expanded=True) as status:
-        bar = st.progress(0.0)
-
-        def report(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
-        try:
-            data = demo.generate(progress=report)
-            status.update(label=tr("beranda.demo_saving"))
-            demo.load_into(store, data)
-        except Exception as exc:
-            status.update(label=tr("beranda.demo_failed", error=exc), state="error")
-            st.exception(exc)
-            return
-        status.update(label=tr("beranda.demo_done", count=_num(len(data.umkm))), state="complete")
-    clear_data_caches()
-    st.rerun()
+    if current_role() == "admin":
+        st.page_link("pages/admin.py", label=tr("beranda.demo_admin_link"), icon=":material/build:")
 
 
 def _render_dashboard(store: Store) -> None:
@@ -163,6 +145,6 @@ st.title(tr("beranda.title"), anchor=False)
 st.caption(tr("beranda.intro"))
 _store = get_store()
 if _store.is_empty():
-    _render_empty(_store)
+    _render_empty()
 else:
     _render_dashboard(_store)

@@ -1,8 +1,8 @@
 """Data: import registers (mapping, preview, report, commit), import history with undo, export.
 
 The page composes: files are read by :mod:`geo.ingest.readers`, checked by
-:func:`geo.ingest.importer.plan_import`, stored by :func:`geo.ingest.importer.commit_import` and
-undone by :func:`geo.ingest.importer.undo_import`; exports come from :mod:`geo.ingest.export`.
+:func:`geo.ingest.importer.plan_import`, stored by :func:`geo.services.imports.commit_import` and
+undone by :func:`geo.services.imports.undo_import`; exports come from :mod:`geo.ingest.export`.
 Nothing is stored before the user presses the save button.
 """
 
@@ -27,6 +27,7 @@ from geo.ingest import importer  # noqa: E402
 from geo.ingest.export import EXPORT_FORMATS, export_bytes, export_name  # noqa: E402
 from geo.ingest.headers import FIELDS, guess_mapping  # noqa: E402
 from geo.ingest.readers import FORMATS, SourceError, SourceTable, read_source  # noqa: E402
+from geo.services import imports  # noqa: E402
 from pages._common import (  # noqa: E402
     clear_data_caches,
     current_lang,
@@ -334,7 +335,7 @@ with tab_import:
                         bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
                     try:
-                        result = importer.commit_import(
+                        result = imports.commit_import(
                             store, plan, user=current_user(), progress=progress
                         )
                     except ValueError as exc:
@@ -399,7 +400,7 @@ with tab_batches:
             tr("data.undo", batch=batch_id), disabled=not confirmed, key="data_undo", type="primary"
         ):
             try:
-                deleted, restored = importer.undo_import(store, int(batch_id), user=current_user())
+                deleted, restored = imports.undo_import(store, int(batch_id), user=current_user())
             except ValueError as exc:
                 st.error(tr("data.undo_failed", reason=str(exc)))
             else:

@@ -40,7 +40,7 @@ def test_default_language_is_bahasa_indonesia() -> None:
     app = _run()
     assert not app.exception
     assert app.session_state["lang"] == "id"
-    assert app.button[0].label == "Buat data contoh"
+    assert t("beranda.empty", "id") in _texts(app)
 
 
 @pytest.mark.usefixtures("database_url")
@@ -48,46 +48,96 @@ def test_language_selector_switches_texts() -> None:
     app = _run()
     app.sidebar.selectbox[0].set_value("en").run()
     assert not app.exception
-    assert app.button[0].label == t("beranda.demo_button", "en")
     assert t("beranda.empty", "en") in _texts(app)
 
 
-@pytest.mark.usefixtures("database_url")
-def test_empty_store_offers_demo_data() -> None:
+def test_anonymous_beranda_on_an_empty_store_writes_nothing(database_url: str) -> None:
+    """A visitor gets an explanation, no button: nothing an anonymous session does writes."""
+    from geo.store import Store
+
+    store = Store(database_url)
+    before = (store.read_meta(), len(store.read_audit()))
     app = _run("id")
     assert not app.exception
     assert t("beranda.empty", "id") in _texts(app)
-    assert [b.label for b in app.button] == ["Buat data contoh"]
+    assert not app.button and not app.get("page_link")
     assert not app.metric  # no figures without data
+    assert store.is_empty() and (store.read_meta(), len(store.read_audit())) == before
 
 
 @pytest.mark.usefixtures("database_url")
-def test_demo_button_fills_the_store_and_shows_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_admin_sees_the_way_to_the_demo_load() -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["role"] = "admin"
+    app.session_state["user"] = "kepala"
+    app.run()
+    assert not app.exception
+    assert [b.key for b in app.button] == ["auth_logout"]  # Beranda itself never writes
+    links = app.get("page_link")
+    assert [link.proto.label for link in links] == [t("beranda.demo_admin_link", "id")]
+
+
+def test_admin_loads_demo_data_audited(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import geo.ingest.demo
+    from geo.store import Store
 
     real_generate = geo.ingest.demo.generate
-    monkeypatch.setattr(geo.ingest.demo, "generate", lambda **kw: real_generate(**kw, count=2_000))
-    app = _run("id")
-    app.button[0].click().run()
+    monkeypatch.setattr(
+        geo.ingest.demo, "generate", lambda **kw: real_generate(**{**kw, "count": 2_000})
+    )
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.session_state["role"] = "admin"
+    app.session_state["user"] = "kepala"
+    app.switch_page("pages/admin.py").run()
+    assert not app.exception
+    app.button(key="admin_demo_load").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert not app.button  # the store is no longer empty
-    assert t("beranda.demo_banner", "id") in _texts(app)
-    labels = [m.label for m in app.metric]
-    assert labels[0] == t("beranda.metric_curated", "id")
-    assert app.metric[1].value == "30.000"
-    assert len(app.get("vega_lite_chart")) == 4
+    store = Store(database_url)
+    assert store.count_umkm() > 2_000
+    log = store.read_audit()
+    assert log.loc[0, ["pengguna", "aksi", "objek"]].tolist() == [
+        "kepala",
+        "data.ganti",
+        "data contoh",
+    ]
+    assert store.get_meta("data_version")
+    # Beranda shows the figures at its next run.
+    home = AppTest.from_file(APP, default_timeout=60).run()
+    assert home.metric[0].value == "2.000"
+
+
+def test_demo_load_failure_shows_a_reference_not_a_traceback(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo.ingest.demo
+
+    def broken(**_kw: object) -> None:
+        raise RuntimeError("/srv/secret/path exploded")
+
+    monkeypatch.setattr(geo.ingest.demo, "generate", broken)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["role"] = "admin"
+    app.session_state["user"] = "kepala"
+    app.switch_page("pages/admin.py").run()
+    app.button(key="admin_demo_load").click().run()
+    assert not app.exception
+    shown = "\n".join(str(e.value) for e in (*app.error, *app.markdown, *app.text))
+    shown += "\n".join(s.label for s in app.status)
+    assert "/srv/secret" not in shown and "Traceback" not in shown
+    assert "rujukan log server" in shown
 
 
 def test_figures_follow_a_dataset_replaced_by_another_process(database_url: str) -> None:
     from geo.ingest import demo
+    from geo.services import demo as demo_service
     from geo.store import Store
 
     store = Store(database_url)
-    demo.load_into(store, demo.generate(seed=1, count=2_000))
+    demo_service.load_into(store, demo.generate(seed=1, count=2_000))
     app = _run("id")
     assert not app.exception
     assert app.metric[0].value == "2.000"
-    demo.load_into(store, demo.generate(seed=2, count=2_500))
+    demo_service.load_into(store, demo.generate(seed=2, count=2_500))
     app.run()
     assert not app.exception
     assert app.metric[0].value == "2.500"

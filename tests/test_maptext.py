@@ -24,9 +24,10 @@ from geo import wilayah
 from geo.analysis import clusters, publik
 from geo.core.escape import html_text, inert_markup
 from geo.core.register import to_geodataframe
-from geo.planning.routing import solve
+from geo.planning.routing import SolveOptions, solve
 from geo.planning.stops import Depot
 from geo.render import clustermap, mapview
+from geo.render.publik import public_map
 from geo.render.routemap import build_route_map
 
 HOSTILE = [
@@ -36,6 +37,8 @@ HOSTILE = [
     '<img src=x onerror="window.__pwned=3">',
     "Jl. \\` ${(()=>{window.__pwned=4})()} \\u0060",
     "'\"><svg onload=window.__pwned=5>",
+    "ZZ{{ 7*7 }}ZZ",  # server-side: branca renders map scripts twice as Jinja templates
+    "{% if true %}jinja{% endif %} {# x",
 ]
 GEO = Path(__file__).resolve().parents[1] / "geo"
 DEPOT = Depot("balai-kota", "Balai Kota Malang", "Jl. Tugu No. 1", -7.97724, 112.63411, "jalan")
@@ -88,6 +91,7 @@ def test_only_maptext_builds_folium_tooltips_popups_and_icons():
             r"folium\.Tooltip\(",
             r"folium\.Popup\(",
             r"folium\.DivIcon\(",
+            r"folium\.GeoJson\(",
             r"tooltip=(?!maptext\.|folium\.GeoJson|_tooltip\()[a-z_.]+\(",
         ):
             offenders += [f"{path.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
@@ -165,14 +169,13 @@ def _maps(kel: gpd.GeoDataFrame, names: list[str], *, with_plan: bool = True) ->
         umkm=umkm,
         sentra=sentra,
         coverage=coverage,
-        show_personal=True,
-        offline=False,
+        options=mapview.MapOptions(show_personal=True, offline=False),
     )
     clustermap.add_clusters(page, found)
     cards = publik.sentra_cards(sentra, umkm, kelurahan=kel)
     maps = {
         "peta": page,
-        "publik": publik.public_map(cards, share_base="http://127.0.0.1/x", offline=False),
+        "publik": public_map(cards, share_base="http://127.0.0.1/x", offline=False),
     }
     stops = pd.DataFrame(
         {
@@ -183,10 +186,19 @@ def _maps(kel: gpd.GeoDataFrame, names: list[str], *, with_plan: bool = True) ->
             "lon": 112.63 + 0.004 * np.arange(len(names)),
         }
     )
-    maps["rute_kandidat"] = build_route_map(kelurahan=kel, depot=DEPOT, stops=stops, offline=False)
+    maps["rute_kandidat"] = build_route_map(
+        kelurahan=kel, depot=DEPOT, stops=stops, options=mapview.MapOptions(offline=False)
+    )
     if with_plan:
-        plan = solve(stops, DEPOT, officers=2, time_limit_s=5, solution_limit=20)
-        maps["rute"] = build_route_map(kelurahan=kel, depot=DEPOT, plan=plan, offline=False)
+        plan = solve(
+            stops,
+            DEPOT,
+            officers=2,
+            options=SolveOptions(time_limit_s=5, solution_limit=20),
+        )
+        maps["rute"] = build_route_map(
+            kelurahan=kel, depot=DEPOT, plan=plan, options=mapview.MapOptions(offline=False)
+        )
     return maps
 
 
@@ -224,6 +236,16 @@ def test_hostile_names_never_run_in_any_map(kel, offline_page):
         assert "${window.__pwned=1}" in shown, kind  # displayed literally, not evaluated
         assert "`backtick`" in shown, kind
         assert '<img src=x onerror="window.__pwned=3">' in shown, kind
+        assert "ZZ{{ 7*7 }}ZZ" in shown and "ZZ49ZZ" not in shown, kind
+
+
+def test_template_syntax_in_data_never_runs_on_the_server(kel):
+    """``{{ ... }}`` in a name is text: no map evaluates it while rendering (no SSTI)."""
+    names = ["ZZ{{ 7*7 }}ZZ", "QQ{{ this.__class__.__name__ }}QQ", "{% raw %}"]
+    for kind, m in _maps(kel, names, with_plan=False).items():
+        page = m.get_root().render()  # "{% raw %}" alone would be a Jinja syntax error
+        assert "ZZ49ZZ" not in page and "QQElementQQ" not in page, kind
+        assert "QQMacroElementQQ" not in page, kind
 
 
 @pytest.mark.browser

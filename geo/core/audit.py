@@ -33,6 +33,8 @@ __all__ = [
     "LOGIN",
     "LOGIN_FAILED",
     "LOGOUT",
+    "RESTORE",
+    "SENTRA_PROMOTE",
     "UMKM_EDIT",
     "USER_ADD",
     "USER_DISABLE",
@@ -51,6 +53,8 @@ IMPORT_UNDO = "import.batal"
 DATASET_REPLACE = "data.ganti"
 UMKM_EDIT = "umkm.ubah"
 VISIT_ADD = "kunjungan.tambah"
+SENTRA_PROMOTE = "sentra.dari_klaster"
+RESTORE = "restore"
 LOGIN = "login"
 LOGIN_FAILED = "login.gagal"
 LOGOUT = "logout"
@@ -67,6 +71,8 @@ ACTIONS: tuple[str, ...] = (
     DATASET_REPLACE,
     UMKM_EDIT,
     VISIT_ADD,
+    SENTRA_PROMOTE,
+    RESTORE,
     LOGIN,
     LOGIN_FAILED,
     LOGOUT,

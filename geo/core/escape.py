@@ -14,12 +14,15 @@ reaches a page, a map or a spreadsheet through one of these functions:
 from __future__ import annotations
 
 import html
+import json
+import re
 from typing import Any
 
 __all__ = [
     "FORMULA_PREFIXES",
     "html_text",
     "inert_markup",
+    "script_json",
     "spreadsheet_cell",
     "spreadsheet_frame",
 ]
@@ -29,9 +32,17 @@ __all__ = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Characters that HTML ignores but a JavaScript template literal does not: the backtick ends
-# the literal, "${" starts an expression and a backslash starts an escape sequence. As HTML
-# character references they display the same and mean nothing to JavaScript.
-_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+# the literal, "${" starts an expression and a backslash starts an escape sequence. Braces:
+# folium and branca compile every rendered script a second time as a Jinja template, so
+# "{{ ... }}" in a name would run as Python on the server (server-side template injection) and
+# "{%" would break the map. As HTML character references they display the same and mean
+# nothing to JavaScript or Jinja.
+_TEMPLATE_LITERAL = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
+# In JSON text, "{" followed by "{", "%" or "#" can only occur inside a string (an object
+# starts with '"' or '}'): written as \u007b it decodes to the same text and starts no Jinja.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 def html_text(value: Any) -> str:
@@ -71,6 +82,34 @@ def inert_markup(markup: str) -> str:
         The same HTML, displaying the same text.
     """
     return str(markup).translate(_TEMPLATE_LITERAL)
+
+
+def script_json(obj: Any) -> str:
+    """Serialise data as JSON that is inert inside a ``<script>`` of a folium map.
+
+    No ``<``, ``>`` or ``&`` (a name cannot close the script element), no raw line or
+    paragraph separators, and no ``{{``, ``{%`` or ``{#`` (branca renders a map's script as a
+    Jinja template a second time). ``json.loads`` of the result gives ``obj`` back.
+
+    Parameters
+    ----------
+    obj
+        JSON-serialisable data (NaN is refused).
+
+    Returns
+    -------
+    str
+        Compact JSON text.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 def spreadsheet_cell(value: Any) -> Any:

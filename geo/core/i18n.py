@@ -116,14 +116,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "beranda.by_skala": {"id": "UMKM per skala usaha", "en": "UMKM by business size"},
     "beranda.empty": {
         "id": (
-            "Penyimpanan data masih kosong: belum ada register UMKM. Buat data contoh untuk "
-            "melihat aplikasi bekerja; data contoh dapat diganti dengan register sebenarnya "
-            "kapan saja."
+            "Penyimpanan data masih kosong: belum ada register UMKM. Admin dapat memuat data "
+            "contoh di halaman Admin (atau dengan `python -m geo demo`) untuk melihat aplikasi "
+            "bekerja; data contoh dapat diganti dengan register sebenarnya kapan saja."
         ),
         "en": (
-            "The data store is empty: there is no UMKM register yet. Create sample data to see "
-            "the app at work; it can be replaced by the real register at any time."
+            "The data store is empty: there is no UMKM register yet. An admin can load sample "
+            "data on the Admin page (or with `python -m geo demo`) to see the app at work; it "
+            "can be replaced by the real register at any time."
         ),
+    },
+    "beranda.demo_admin_link": {
+        "id": "Muat data contoh di halaman Admin",
+        "en": "Load sample data on the Admin page",
     },
     "beranda.demo_button": {"id": "Buat data contoh", "en": "Create sample data"},
     "beranda.demo_running": {"id": "Membuat data contoh…", "en": "Creating sample data…"},
@@ -136,8 +141,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sample data ready: {count} UMKM.",
     },
     "beranda.demo_failed": {
-        "id": "Gagal membuat data contoh: {error}",
-        "en": "Could not create sample data: {error}",
+        "id": "Gagal membuat data contoh (rujukan log server: {ref}).",
+        "en": "Could not create sample data (server log reference: {ref}).",
+    },
+    "beranda.demo_replace_warning": {
+        "id": (
+            "Memuat data contoh MENGGANTI seluruh data yang tersimpan ({count} UMKM sekarang). "
+            "Tindakan ini dicatat di log audit."
+        ),
+        "en": (
+            "Loading sample data REPLACES all stored data ({count} UMKM now). The action is "
+            "recorded in the audit log."
+        ),
+    },
+    "admin.tab_demo": {"id": "Data contoh", "en": "Sample data"},
+    "admin.demo_confirm": {
+        "id": "Saya mengerti: ganti data yang tersimpan",
+        "en": "I understand: replace the stored data",
+    },
+    "common.failed": {
+        "id": "Terjadi kesalahan; tidak ada yang berubah. Rujukan log server: {ref}.",
+        "en": "Something went wrong; nothing changed. Server log reference: {ref}.",
     },
     # --- Chart axes ------------------------------------------------------------------------
     "axis.month": {"id": "Bulan", "en": "Month"},

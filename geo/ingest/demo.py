@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -46,9 +45,6 @@ from geo.core.register import KEBUTUHAN, SIZE_CLASSES, to_geodataframe
 from geo.core.settings import CRS_METRIC, CRS_STORAGE, CURATED_EARLIER, CURATED_NOW, DEMO_SEED
 from geo.wilayah.sentra import load_sentra
 
-if TYPE_CHECKING:
-    from geo.store import Store
-
 __all__ = [
     "AS_OF",
     "DEMO_SOURCE",
@@ -57,8 +53,9 @@ __all__ = [
     "SECTOR_MIX",
     "SIZE_MIX",
     "DemoData",
+    "Progress",
+    "dataset_meta",
     "generate",
-    "load_into",
 ]
 
 #: The date the demo register is "as of" (fixed, so the data never depends on the clock).
@@ -461,18 +458,11 @@ def _visits(
     return df[list(register.VISIT_COLUMNS)].astype(register.VISIT_COLUMNS)
 
 
-def load_into(store: Store, data: DemoData) -> None:
-    """Replace the store's whole data set with ``data`` in one transaction, marked as demo."""
-    store.replace_dataset(
-        umkm=data.umkm,
-        sentra=data.sentra,
-        sahabat=data.sahabat,
-        visits=data.visits,
-        size_history=data.size_history,
-        meta={
-            "dataset": "demo",
-            "seed": str(data.seed),
-            "as_of": AS_OF.isoformat(),
-            "count_active": str(int((data.umkm["status"] == "aktif").sum())),
-        },
-    )
+def dataset_meta(data: DemoData) -> dict[str, str]:
+    """Return the ``meta`` entries that mark a store as holding this demo data set."""
+    return {
+        "dataset": "demo",
+        "seed": str(data.seed),
+        "as_of": AS_OF.isoformat(),
+        "count_active": str(int((data.umkm["status"] == "aktif").sum())),
+    }

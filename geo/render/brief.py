@@ -69,7 +69,6 @@ __all__ = [
     "priority_table",
     "render_brief",
     "trend_png",
-    "write_brief",
 ]
 
 BriefFormat = Literal["pdf", "html"]
@@ -945,47 +944,3 @@ def brief_from_store(
     )
     return out, figures
 
-
-def write_brief(
-    store: Store,
-    *,
-    output: Path,
-    period: kpi.Period | str | None = None,
-    fmt: BriefFormat = "pdf",
-    lang: str = "id",
-    progress: Progress = _noop,
-) -> tuple[Path, kpi.DashboardFigures]:
-    """Write the brief of a period to a file (``python -m geo brief``).
-
-    Parameters
-    ----------
-    store
-        The store to read.
-    output
-        Where to write; parent folders are created. Nothing is written when the period or
-        the store is refused.
-    period
-        A :class:`geo.analysis.kpi.Period`, its code, or None for the quarter containing the data's
-        latest day.
-    fmt
-        ``"pdf"`` or ``"html"``.
-    lang
-        Language of the brief.
-    progress
-        ``progress(fraction, message)`` callback.
-
-    Returns
-    -------
-    tuple
-        The path written and the figures it shows.
-
-    Raises
-    ------
-    ValueError
-        As :func:`brief_from_store`.
-    """
-    data, figures = brief_from_store(store, period=period, fmt=fmt, lang=lang, progress=progress)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
-    return output, figures

@@ -33,6 +33,7 @@ import shapely
 
 from geo.analysis.hotspots import HOTSPOT_CLASSES
 from geo.core import i18n
+from geo.render import maptext
 from geo.render.mapview import SECTOR_COLORS, Legend
 
 __all__ = [
@@ -222,7 +223,7 @@ def add_clusters(
             name="peta_klaster_focus_css",
         )
     group = folium.FeatureGroup(name=label, show=show).add_to(m)
-    folium.GeoJson(
+    maptext.geojson(
         _features(rows, properties),
         name=label,
         style_function=_cluster_style,
@@ -330,7 +331,7 @@ def add_hotspots(
                 "tooltip": _table(hotspot_rows(row, lang=lang), title=title),
             }
         )
-    folium.GeoJson(
+    maptext.geojson(
         _features(significant, properties),
         name=label,
         style_function=lambda f: {

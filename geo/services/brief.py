@@ -1,0 +1,94 @@
+"""Write the leadership brief (Laporan Ringkas) to a file: ``python -m geo brief``.
+
+The brief is computed and rendered by :mod:`geo.render.brief` from the store's data; this module
+writes the file, refusing paths it cannot write with a message that says why (no traceback).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.analysis import kpi
+from geo.render.brief import BriefFormat, Progress, brief_from_store
+from geo.store import Store
+
+__all__ = ["output_problem", "write_brief"]
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    return None
+
+
+def output_problem(output: Path) -> str | None:
+    """Say why ``output`` cannot be written, or None when it can (nothing is created).
+
+    Parameters
+    ----------
+    output
+        The file to write.
+
+    Returns
+    -------
+    str or None
+        A message in Bahasa Indonesia: the folder is missing (it is not created silently), is
+        a file, or the path is a folder.
+    """
+    parent = output.parent
+    if output.is_dir():
+        return f"{output} adalah folder; beri nama berkas"
+    if parent.exists() and not parent.is_dir():
+        return f"{parent} bukan folder"
+    if not parent.exists():
+        return f"folder {parent} tidak ada; buat dulu foldernya"
+    return None
+
+
+def write_brief(
+    store: Store,
+    *,
+    output: Path,
+    period: kpi.Period | str | None = None,
+    fmt: BriefFormat = "pdf",
+    lang: str = "id",
+    progress: Progress = _noop,
+) -> tuple[Path, kpi.DashboardFigures]:
+    """Write the brief of a period to a file.
+
+    Parameters
+    ----------
+    store
+        The store to read.
+    output
+        Where to write; its folder must exist. Nothing is written when the period, the store
+        or the path is refused.
+    period
+        A :class:`geo.analysis.kpi.Period`, its code, or None for the quarter containing the
+        data's latest day.
+    fmt
+        ``"pdf"`` or ``"html"``.
+    lang
+        Language of the brief.
+    progress
+        ``progress(fraction, message)`` callback.
+
+    Returns
+    -------
+    tuple
+        The path written and the figures it shows.
+
+    Raises
+    ------
+    ValueError
+        The period is not understood, the store holds no UMKM, or the file cannot be written
+        (the message says which).
+    """
+    output = Path(output)
+    problem = output_problem(output)
+    if problem:
+        raise ValueError(problem)
+    data, figures = brief_from_store(store, period=period, fmt=fmt, lang=lang, progress=progress)
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise ValueError(f"{output} tidak dapat ditulis: {exc.strerror or exc}") from exc
+    return output, figures
