@@ -13,7 +13,6 @@ from typing import Any
 
 import streamlit as st
 
-from geo.core import audit
 from geo.core.access import can_open
 from geo.services import auth
 from pages._common import ROLE_KEY, USER_KEY, current_role, get_store, tr
@@ -59,7 +58,7 @@ def sign_out(*, reason: str = "keluar") -> None:
     user = st.session_state.get(USER_KEY)
     method = st.session_state.get(_METHOD)
     if user:
-        audit.record(get_store(), str(user), audit.LOGOUT, str(user), reason)
+        auth.record_logout(get_store(), str(user), reason=reason)
     for key in (ROLE_KEY, USER_KEY, _SIGNED_IN_AT, _LAST_SEEN, _METHOD):
         st.session_state.pop(key, None)
     if method == "sso" and _sso_logged_in():
@@ -116,7 +115,7 @@ def _sync_sso() -> None:
         return
     name = str(email).strip().lower()
     sign_in(name, role, method="sso")
-    audit.record(get_store(), name, audit.LOGIN, name, f"peran {role}; SSO")
+    auth.record_sso_login(get_store(), name, peran=role)
 
 
 def _check_expiry() -> None:

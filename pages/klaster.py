@@ -3,8 +3,8 @@
 The page composes: the register (without personal fields) is filtered by sector and size class,
 :func:`geo.analysis.clusters.detect_clusters` finds the clusters, :mod:`geo.analysis.hotspots` the
 hot and cold areas, :mod:`geo.render.clustermap` draws them over
-:func:`geo.render.mapview.build_map`. Admins can promote a candidate to a sentra (stored with
-:meth:`geo.store.Store.write_sentra`, recorded in the audit log).
+:func:`geo.render.mapview.build_map`. Admins can promote a candidate to a sentra
+(:func:`geo.services.sentra.promote_cluster`: stored, audited, visible at the next run).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from streamlit_folium import st_folium
 
 from geo.analysis import clusters, hotspots
 from geo.analysis.filters import RegisterFilter
-from geo.core import audit, settings
+from geo.core import settings
 from geo.core.i18n import category_label, format_number
 from geo.render import clustermap, mapview
-from geo.wilayah.sentra import sentra_summary, validate_sentra
+from geo.services.sentra import promote_cluster
+from geo.wilayah.sentra import sentra_summary
 from pages._common import (
     boundaries,
     current_lang,
@@ -49,10 +50,6 @@ def _sentra() -> pd.DataFrame:
     return store.read_sentra()
 
 
-def _sentra_key(sentra: pd.DataFrame) -> str:
-    return str(int(pd.util.hash_pandas_object(sentra, index=False).sum()))
-
-
 def _rows(sektor: tuple[str, ...], skala: tuple[str, ...]) -> pd.DataFrame:
     return RegisterFilter(sektor=sektor, skala=skala).apply(public_register())
 
@@ -61,7 +58,6 @@ def _rows(sektor: tuple[str, ...], skala: tuple[str, ...]) -> pd.DataFrame:
 def _clusters(
     url: str,
     version: str,
-    sentra_key: str,
     sektor: tuple[str, ...],
     skala: tuple[str, ...],
     keyword: str,
@@ -74,11 +70,13 @@ def _clusters(
         keyword=keyword or None,
         sentra=_sentra(),
         kel=kel,
-        eps_m=eps,
-        min_samples=min_samples,
-        contrast=contrast,
-        min_cluster_size=min_size,
-        candidate_distance_m=distance,
+        params=clusters.ClusterParams(
+            eps_m=eps,
+            min_samples=min_samples,
+            contrast=contrast,
+            min_cluster_size=min_size,
+            candidate_distance_m=distance,
+        ),
     )
 
 
@@ -138,7 +136,7 @@ sentra = _sentra()
 flt = (tuple(sektor), tuple(skala))
 params = (float(eps), int(min_samples), float(contrast), int(min_size), float(distance))
 with st.status(tr("clusters.progress.start"), expanded=False) as progress:
-    found = _clusters(URL, VERSION, _sentra_key(sentra), *flt, keyword, params)
+    found = _clusters(URL, VERSION, *flt, keyword, params)
     progress.update(label=tr("clusters.progress.clusters", n=format_number(len(found), LANG)))
     spots = _hotspots(URL, VERSION, *flt, unit)
     progress.update(
@@ -180,7 +178,6 @@ with st.expander(tr("clusters.explain.title"), expanded=False):
 def _map(
     url: str,
     version: str,
-    sentra_key: str,
     flt: tuple[tuple[str, ...], tuple[str, ...]],
     keyword: str,
     params: tuple[float, int, float, int, float],
@@ -195,17 +192,19 @@ def _map(
         kecamatan=kec,
         umkm=None,
         sentra=sentra_summary(_sentra(), None),
-        center=((miny + maxy) / 2, (minx + maxx) / 2),
-        zoom=12,  # the whole city fills the 600 px map
-        basemap="light",
-        show_personal=True,  # officers see every sentra, also those not yet public
-        offline=settings.offline_assets(),
-        lang=lang,
+        options=mapview.MapOptions(
+            center=((miny + maxy) / 2, (minx + maxx) / 2),
+            zoom=12,  # the whole city fills the 600 px map
+            basemap="light",
+            show_personal=True,  # officers see every sentra, also those not yet public
+            offline=settings.offline_assets(),
+            lang=lang,
+        ),
     )
     if show[1]:
         clustermap.add_hotspots(m, _hotspots(url, version, *flt, unit), lang=lang)
     if show[0]:
-        found = _clusters(url, version, sentra_key, *flt, keyword, params)
+        found = _clusters(url, version, *flt, keyword, params)
         clustermap.add_clusters(m, found, lang=lang)
     clustermap.add_cluster_legend(m, clusters=show[0], hotspots=show[1], lang=lang)
     return m
@@ -215,7 +214,6 @@ st_folium(
     _map(
         URL,
         VERSION,
-        _sentra_key(sentra),
         flt,
         keyword,
         params,
@@ -349,29 +347,18 @@ else:
     elif submitted:
         kel, _ = boundaries()
         try:
-            row = clusters.candidate_to_sentra(
+            row = promote_cluster(
+                store,
                 by_id.loc[pick],
                 nama=nama,
                 komoditas=komoditas,
-                existing_ids=sentra["id"].astype(str),
                 publik=publik,
+                user=current_user(),
                 kel=kel,
             )
-            table = pd.DataFrame([row])
-            problems = validate_sentra(table, kel=kel)
-            if problems:
-                raise ValueError("; ".join(problems))
-            with audit.audited(store, current_user(), clusters.AUDIT_PROMOTE, row["id"]) as log:
-                store.write_sentra(table)
-                log.append(
-                    f"dari klaster {pick}: {int(by_id.loc[pick, 'jumlah_umkm'])} UMKM, "
-                    f"{by_id.loc[pick, 'kelurahan']}"
-                )
         except ValueError as error:  # StoreError is a ValueError too
             st.error(tr("clusters.promote.error", error=str(error)))
         else:
-            _clusters.clear()
-            _map.clear()
             st.session_state[_PROMOTED_KEY] = tr(
                 "clusters.promote.ok", nama=row["nama"], id=row["id"]
             )

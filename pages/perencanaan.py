@@ -22,11 +22,13 @@ from streamlit_folium import st_folium
 from geo.analysis import visits
 from geo.analysis.coverage import coverage, flagged_kelurahan
 from geo.analysis.filters import RegisterFilter
-from geo.core import audit, settings
+from geo.core import settings
 from geo.core.i18n import category_label, format_number
 from geo.core.register import KEBUTUHAN, SECTORS
 from geo.planning import routing, routing_export, stops
+from geo.render.mapview import MapOptions
 from geo.render.routemap import build_route_map, officer_color
+from geo.services.visits import log_visit
 from geo.wilayah.sentra import load_offices
 from pages._common import (
     boundaries,
@@ -63,16 +65,11 @@ def _offices() -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=4)
-def _coverage(url: str, version: str, visits_key: str, today: datetime.date) -> gpd.GeoDataFrame:
-    # ``visits_key`` changes whenever a visit is logged: priorities use the latest visits.
+def _coverage(url: str, version: str, today: datetime.date) -> gpd.GeoDataFrame:
+    # ``version`` changes with every write (a logged visit too): priorities use the latest visits.
     register = register_for_role()
     sahabat = store_table("sahabat")
     return coverage(boundaries()[0], register, sahabat, get_store().read_visits(), as_of=today)
-
-
-def _visits_key(log: pd.DataFrame) -> str:
-    digest = pd.util.hash_pandas_object(log[["id", "tanggal", "kode_kelurahan"]], index=False)
-    return f"{len(log)}:{int(digest.sum()) & 0xFFFFFFFF:08x}"
 
 
 def _minutes(value: datetime.time | None) -> int | None:
@@ -90,7 +87,7 @@ kel = boundaries()[0]
 offices = _offices()
 sentra_all, sahabat = store_table("sentra"), store_table("sahabat")
 visit_log = store.read_visits()
-cov = _coverage(URL, VERSION, _visits_key(visit_log), TODAY)
+cov = _coverage(URL, VERSION, TODAY)
 flagged = flagged_kelurahan(cov)
 kel_names = dict(zip(cov["kode"].astype(str), cov["nama"].astype(str), strict=True))
 sentra_names = dict(zip(sentra_all["id"].astype(str), sentra_all["nama"].astype(str), strict=True))
@@ -333,11 +330,13 @@ with tab_plan:
                     edited_stops,
                     depot,
                     officers=n_officers,
-                    start=start_min,
-                    end=end_min,
-                    minutes_per_stop=per_stop,
+                    options=routing.SolveOptions(
+                        start=start_min,
+                        end=end_min,
+                        minutes_per_stop=per_stop,
+                        time_limit_s=limit,
+                    ),
                     matrix=matrix,
-                    time_limit_s=limit,
                 )
             except (routing.RoutingError, stops.StopError) as exc:
                 status.update(label=tr("rute.status.error"), state="error")
@@ -358,8 +357,7 @@ with tab_plan:
         plan=plan,
         stops=edited_stops,
         coverage=cov,
-        offline=settings.offline_assets(),
-        lang=LANG,
+        options=MapOptions(offline=settings.offline_assets(), lang=LANG),
     )
     st_folium(route_map, key="rute_map", height=560, use_container_width=True, returned_objects=[])
 
@@ -549,23 +547,22 @@ with tab_log:
             petugas = [*officers_picked, *[s for s in others.split(",") if s.strip()]]
             try:
                 row = visits.build_visit(
-                    tanggal=tanggal,
-                    petugas=petugas,
+                    visits.VisitInput(
+                        tanggal=tanggal,
+                        petugas=petugas,
+                        kode_kelurahan=target_kel,
+                        sentra_id=target_sentra,
+                        umkm_id=target_umkm,
+                        kebutuhan=needs,
+                        catatan=note,
+                        tindak_lanjut=follow,
+                    ),
                     today=TODAY,
                     kelurahan=kel,
-                    kode_kelurahan=target_kel,
-                    sentra_id=target_sentra,
-                    umkm_id=target_umkm,
-                    kebutuhan=needs,
-                    catatan=note,
-                    tindak_lanjut=follow,
                     sentra=sentra_all,
                     register=register,
                 )
-                visit_id = str(row["id"].iloc[0])
-                with audit.audited(store, current_user(), audit.VISIT_ADD, visit_id) as details:
-                    store.add_visits(row)
-                    details.append(f"kelurahan {row['kode_kelurahan'].iloc[0]}")
+                visit_id = log_visit(store, row, user=current_user())
             except (visits.VisitError, ValueError) as exc:
                 st.error(tr("rute.log.gagal", error=str(exc)))
             else:

@@ -58,6 +58,8 @@ __all__ = [
     "hash_password",
     "list_users",
     "read_new_password",
+    "record_logout",
+    "record_sso_login",
     "role_for_identity",
     "run_user_command",
     "session_expired",
@@ -219,25 +221,27 @@ def authenticate(
     if user is None or not user["aktif"] or not user["password_hash"]:
         verify_password(_DUMMY_HASH, password)  # same cost as a real check
         if user is not None:
-            store.log_audit(name, audit.LOGIN_FAILED, name, "akun nonaktif atau tanpa sandi")
+            audit.record(store, name, audit.LOGIN_FAILED, name, "akun nonaktif atau tanpa sandi")
         return LoginResult(ok=False, reason="invalid", username=name)
     locked = user["terkunci_sampai"]
     if locked is not None and locked > now:
         return LoginResult(ok=False, reason="locked", username=name, locked_until=locked)
     if not verify_password(user["password_hash"], password):
         lock_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        failures = store.record_login_failure(
-            name, lock_after=settings.LOGIN_MAX_FAILURES, lock_until=lock_until
-        )
-        store.log_audit(name, audit.LOGIN_FAILED, name, f"gagal ke-{failures}")
+        with store.unit_of_work():
+            failures = store.record_login_failure(
+                name, lock_after=settings.LOGIN_MAX_FAILURES, lock_until=lock_until
+            )
+            audit.record(store, name, audit.LOGIN_FAILED, name, f"gagal ke-{failures}")
         if failures >= settings.LOGIN_MAX_FAILURES:
             return LoginResult(ok=False, reason="locked", username=name, locked_until=lock_until)
         return LoginResult(ok=False, reason="invalid", username=name)
     changes: dict[str, Any] = {"gagal_login": 0, "terkunci_sampai": None}
     if _HASHER.check_needs_rehash(user["password_hash"]):
         changes["password_hash"] = hash_password(password)
-    store.update_user(name, **changes)
-    store.log_audit(name, audit.LOGIN, name, f"peran {user['peran']}")
+    with store.unit_of_work():
+        store.update_user(name, **changes)
+        audit.record(store, name, audit.LOGIN, name, f"peran {user['peran']}")
     return LoginResult(ok=True, reason="ok", username=name, peran=str(user["peran"]))
 
 
@@ -337,8 +341,9 @@ def create_user(store: Store, username: str, password: str, peran: str, *, by: s
     validate_password(password, username=name)
     if store.get_user(name) is not None:
         raise AuthError("auth.err_exists", f"user {name!r} already exists", username=name)
-    store.add_user(name, password_hash=hash_password(password), peran=peran)
-    store.log_audit(by, audit.USER_ADD, name, f"peran {peran}")
+    with store.unit_of_work():
+        store.add_user(name, password_hash=hash_password(password), peran=peran)
+        audit.record(store, by, audit.USER_ADD, name, f"peran {peran}")
     return name
 
 
@@ -353,10 +358,10 @@ def set_password(store: Store, username: str, password: str, *, by: str) -> None
     """Give an account a new password, clear its failures and lock, and audit it."""
     name = _existing(store, username)
     validate_password(password, username=name)
-    store.update_user(
-        name, password_hash=hash_password(password), gagal_login=0, terkunci_sampai=None
-    )
-    store.log_audit(by, audit.USER_PASSWORD, name, "sandi diganti")
+    password_hash = hash_password(password)
+    with store.unit_of_work():
+        store.update_user(name, password_hash=password_hash, gagal_login=0, terkunci_sampai=None)
+        audit.record(store, by, audit.USER_PASSWORD, name, "sandi diganti")
 
 
 def set_active(store: Store, username: str, *, aktif: bool, by: str) -> None:
@@ -370,16 +375,28 @@ def set_active(store: Store, username: str, *, aktif: bool, by: str) -> None:
     name = _existing(store, username)
     if not aktif and name == by:
         raise AuthError("auth.err_self", "you cannot disable your own account")
-    store.update_user(name, aktif=aktif, gagal_login=0, terkunci_sampai=None)
-    store.log_audit(by, audit.USER_ENABLE if aktif else audit.USER_DISABLE, name)
+    with store.unit_of_work():
+        store.update_user(name, aktif=aktif, gagal_login=0, terkunci_sampai=None)
+        audit.record(store, by, audit.USER_ENABLE if aktif else audit.USER_DISABLE, name)
 
 
 def set_role(store: Store, username: str, peran: str, *, by: str) -> None:
     """Change an account's role and audit it."""
     name = _existing(store, username)
     _check_role(peran)
-    store.update_user(name, peran=peran)
-    store.log_audit(by, audit.USER_ROLE, name, f"peran {peran}")
+    with store.unit_of_work():
+        store.update_user(name, peran=peran)
+        audit.record(store, by, audit.USER_ROLE, name, f"peran {peran}")
+
+
+def record_logout(store: Store, username: str, *, reason: str = "keluar") -> None:
+    """Audit the end of a session (sign-out, expiry, revoked account)."""
+    audit.record(store, username, audit.LOGOUT, username, reason)
+
+
+def record_sso_login(store: Store, username: str, *, peran: str) -> None:
+    """Audit a single sign-on login (the identity provider checked the password)."""
+    audit.record(store, username, audit.LOGIN, username, f"peran {peran}; SSO")
 
 
 def list_users(store: Store) -> pd.DataFrame:
