@@ -145,7 +145,7 @@ def _set(row, col, value):
             "Tasikmadu",
             r"row 7, column kode_kelurahan: 'Tasikmadu' is not the kode.*write 35\.73\.05\.1012",
         ),
-        (8, "lat", "-7,95", r"row 8, column lat: '-7,95' is not a number"),
+        (8, "lat", "-7;95", r"row 8, column lat: '-7;95' is not a number"),
         (11, "lon", "inf", r"row 11, column lon: 'inf' is not a number"),
         (9, "lon", "", r"row 9, column lon: empty"),
         (10, "publik", "mungkin", r"row 10, column publik: 'mungkin' is not true or false"),
@@ -156,6 +156,27 @@ def test_each_field_problem_names_row_and_column(tmp_path, row, col, value, expe
     message = _problems(_broken(tmp_path, _set(row, col, value)))
     assert re.search(expected, message), message
     assert "1 problem(s)" in message
+
+
+def test_cells_are_read_in_the_shared_vocabulary(tmp_path):
+    # geo.core.rows: a decimal comma is a decimal point; "ya"/"1" are yes, "t" is refused.
+    raw = _raw(settings.SENTRA_PATH)
+    lat = raw.loc[0, "lat"]
+    raw.loc[0, "lat"] = lat.replace(".", ",")
+    raw.loc[1, "publik"] = "ya"
+    raw.loc[2, "publik"] = "1"
+    assert validate_sentra(raw) == []
+    path = tmp_path / "sentra.csv"
+    raw.to_csv(path, index=False)
+    loaded = load_sentra(path)
+    assert loaded["lat"].iloc[0] == float(lat)
+    assert loaded["publik"].iloc[:3].all()
+    raw.loc[3, "publik"] = "t"
+    raw.loc[4, "publik"] = ""
+    assert validate_sentra(raw) == [
+        "row 5, column publik: 't' is not true or false (write true or false)",
+        "row 6, column publik: '' is not true or false (write true or false)",
+    ]
 
 
 def test_point_not_in_its_kelurahan_names_both_and_the_distance(tmp_path):

@@ -167,3 +167,59 @@ def test_depot_by_id_or_name():
         depot_from_offices(offices, "Malang")
     with pytest.raises(ValueError, match="tidak dikenal; pilihan: diskopindag"):
         depot_from_offices(offices, "Kantor Pos")
+
+
+def test_validate_stops_reads_the_shared_vocabulary():
+    # geo.core.rows: "wajib"/"y"/"1" are yes, "tidak wajib"/"n"/empty are no; "t" is refused
+    # (it read as no before the vocabulary was shared); decimal commas are decimal points.
+    table = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e", "f"],
+            "lat": ["-7,96", "-7.95", -7.94, "-7.93", "-7.92", "-7.91"],
+            "lon": ["112,64", "112.63", 112.62, "112.61", "112.60", "112.59"],
+            "must_visit": ["wajib", "tidak wajib", "y", "n", "", "1"],
+            "prioritas": ["12,5", "", "80", None, "0", "100"],
+        }
+    )
+    stops = validate_stops(table)
+    assert stops["must_visit"].tolist() == [True, False, True, False, False, True]
+    assert stops["lat"].iloc[0] == -7.96 and stops["lon"].iloc[0] == 112.64
+    assert stops["prioritas"].iloc[0] == 12.5 and stops["prioritas"].isna().sum() == 2
+    with pytest.raises(StopError) as info:
+        validate_stops(table.assign(must_visit=["t", "ya", "f", "", "", ""]), file="uji.csv")
+    assert [str(p) for p in info.value.problems] == [
+        "uji.csv, baris 2, kolom must_visit: 't' bukan ya/tidak (true/false)",
+        "uji.csv, baris 4, kolom must_visit: 'f' bukan ya/tidak (true/false)",
+    ]
+
+
+def test_validate_stops_other_columns():
+    table = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "lat": [-7.96, -7.95, -7.94],
+            "lon": [112.64, 112.63, 112.62],
+            "prioritas": ["tinggi", "inf", "50"],
+            "jenis": ["sentra", "pasar", ""],
+        }
+    )
+    with pytest.raises(StopError) as info:
+        validate_stops(table, file="uji.csv")
+    assert [str(p) for p in info.value.problems] == [
+        "uji.csv, baris 2, kolom prioritas: prioritas bukan angka",
+        "uji.csv, baris 3, kolom jenis: jenis 'pasar'; pilihan: kelurahan, sentra, umkm, lain",
+        "uji.csv, baris 3, kolom prioritas: prioritas bukan angka",
+    ]
+    good = validate_stops(table.assign(prioritas=[1, 2, 3], jenis=["sentra", "umkm", ""]))
+    assert good["jenis"].tolist() == ["sentra", "umkm", "lain"]
+    assert list(good.columns) == list(STOP_COLUMNS)
+    assert good["prioritas"].tolist() == [1.0, 2.0, 3.0] and good["prioritas"].dtype == "float64"
+
+
+def test_stops_module_imports_no_sibling_package():
+    import geo.planning.stops as module
+
+    with open(module.__file__, encoding="utf-8") as handle:
+        text = handle.read()
+    for sibling in ("geo.ingest", "geo.analysis"):
+        assert f"from {sibling}" not in text and f"import {sibling}" not in text

@@ -12,6 +12,7 @@ from geo.analysis import visits
 from geo.analysis.coverage import coverage, flagged_kelurahan
 from geo.analysis.visits import (
     VisitError,
+    VisitInput,
     build_visit,
     needs_counts,
     parse_kebutuhan,
@@ -19,6 +20,7 @@ from geo.analysis.visits import (
 )
 from geo.core.register import VISIT_COLUMNS
 from geo.ingest import demo
+from geo.services import demo as demo_service
 from geo.store import Store
 
 TODAY = datetime.date(2026, 11, 28)
@@ -35,16 +37,19 @@ def data():
     return demo.generate(count=2_000, seed=5)
 
 
-def _visit(kel, data, **kw):
+def _visit(kel, data, *, visit_id=None, **kw):
     args = {
         "tanggal": datetime.date(2026, 11, 27),
         "petugas": ["SU-001", "Budi (Diskopindag)"],
-        "today": TODAY,
-        "kelurahan": kel,
-        "sentra": data.sentra,
-        "register": data.umkm,
     }
-    return build_visit(**(args | kw))
+    return build_visit(
+        VisitInput(**(args | kw)),
+        today=TODAY,
+        kelurahan=kel,
+        sentra=data.sentra,
+        register=data.umkm,
+        visit_id=visit_id,
+    )
 
 
 def test_a_visit_to_a_kelurahan_is_one_typed_row(kel, data):
@@ -120,7 +125,7 @@ def test_contradicting_targets_are_refused(kel, data):
 
 def test_round_trip_through_the_store_lowers_the_priority(tmp_path, kel, data):
     store = Store(f"sqlite:///{tmp_path / 'umkm.sqlite'}")
-    demo.load_into(store, data)
+    demo_service.load_into(store, data)
     before = coverage(kel, data.umkm, data.sahabat, store.read_visits(), as_of=TODAY)
     top = flagged_kelurahan(before).iloc[0]
     row = _visit(kel, data, tanggal=TODAY, kode_kelurahan=top["kode"], kebutuhan=["pemasaran"])
@@ -170,3 +175,54 @@ def test_officer_and_need_parsing():
     assert visits.split_officers(None) == []
     assert parse_kebutuhan("perizinan, pemasaran") == ["pemasaran", "perizinan"]
     assert parse_kebutuhan(None) == [] and parse_kebutuhan("") == []
+
+
+def test_form_dates_may_be_text_in_the_shared_vocabulary(kel, data):
+    row = _visit(kel, data, tanggal="27/11/2026", kode_kelurahan=SANAN, tindak_lanjut="2026-12-10")
+    assert row["tanggal"].iloc[0] == pd.Timestamp("2026-11-27")
+    assert row["tindak_lanjut"].iloc[0] == pd.Timestamp("2026-12-10")
+    row = _visit(
+        kel,
+        data,
+        tanggal=datetime.datetime(2026, 11, 27, 9, 30),
+        kode_kelurahan=f" {SANAN} ",
+        tindak_lanjut=" ",
+    )
+    assert row["tanggal"].iloc[0] == pd.Timestamp("2026-11-27")
+    assert row["kode_kelurahan"].iloc[0] == SANAN and pd.isna(row["tindak_lanjut"].iloc[0])
+    for field, changes in (
+        ("tanggal", {"tanggal": "kemarin"}),
+        ("tanggal", {"tanggal": "31/02/2026"}),
+        ("tindak_lanjut", {"tindak_lanjut": "minggu depan"}),
+    ):
+        with pytest.raises(VisitError, match="bukan tanggal") as info:
+            _visit(kel, data, kode_kelurahan=SANAN, **changes)
+        assert info.value.field == field
+    with pytest.raises(VisitError, match="wajib diisi"):
+        _visit(kel, data, tanggal="  ", kode_kelurahan=SANAN)
+
+
+def test_visit_input_is_a_frozen_keyword_form():
+    form = VisitInput(tanggal=datetime.date(2026, 11, 27), petugas=["SU-001"])
+    assert form.kode_kelurahan is None and tuple(form.kebutuhan) == () and form.catatan == ""
+    with pytest.raises(AttributeError):
+        form.catatan = "x"
+    with pytest.raises(TypeError):
+        VisitInput(datetime.date(2026, 11, 27))  # keyword-only
+
+
+def test_petugas_may_be_text_and_targets_ignore_blank_text(kel, data):
+    row = _visit(kel, data, petugas="SU-001; Ani", kode_kelurahan=SANAN, sentra_id=" ")
+    assert row["petugas"].iloc[0] == "SU-001; Ani" and pd.isna(row["sentra_id"].iloc[0])
+    sentra = data.sentra.iloc[0]
+    member = data.umkm[data.umkm["sentra_id"] == sentra["id"]]
+    if not member.empty:
+        other = next(s for s in data.sentra["id"] if s != sentra["id"])
+        with pytest.raises(VisitError, match="anggota sentra") as info:
+            _visit(kel, data, umkm_id=member["id"].iloc[0], sentra_id=other)
+        assert info.value.field == "sentra_id"
+    with pytest.raises(VisitError, match=r"UMKM .* berada di kelurahan") as info:
+        loner = data.umkm.iloc[0]
+        wrong = next(k for k in kel["kode"] if k != loner["kode_kelurahan"])
+        _visit(kel, data, umkm_id=loner["id"], kode_kelurahan=wrong)
+    assert info.value.field == "kode_kelurahan"

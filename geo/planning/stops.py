@@ -21,13 +21,19 @@ Builders
     27/2022): callers pass register rows only on officer pages.
 :func:`read_stops_csv`
     The command line's input; every problem is reported with file, row and column.
+
+Cells of a stop table are read in the one vocabulary of :mod:`geo.core.rows`: ``must_visit``
+is yes/no by :func:`geo.core.rows.parse_bool` (``ya``, ``y``, ``wajib``, ``true``, ``1`` /
+``tidak``, ``n``, ``false``, ``0``; empty is no). ``t`` is refused as ambiguous (``true`` or
+``tidak``?); before the shared vocabulary this module read it as no. Coordinates and
+``prioritas`` accept a decimal point or a decimal comma (:func:`geo.core.rows.parse_number`).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +42,18 @@ import numpy as np
 import pandas as pd
 
 from geo import wilayah
+from geo.core.rows import (
+    Problem,
+    blank_mask,
+    choices_text,
+    duplicate_rows,
+    parse_bools,
+    parse_numbers,
+    row_numbers,
+    text_cells,
+    unknown_rows,
+)
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
-from geo.ingest.importer import Problem
 
 __all__ = [
     "STOP_COLUMNS",
@@ -79,8 +95,6 @@ STOP_KINDS: tuple[str, ...] = ("kelurahan", "sentra", "umkm", "lain")
 _CSV_REQUIRED = ("id", "nama", "lat", "lon")
 _CSV_OPTIONAL = ("window_start", "window_end", "must_visit", "alamat", "prioritas", "jenis")
 _HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-_TRUE = {"1", "true", "ya", "y", "yes", "wajib"}
-_FALSE = {"", "0", "false", "tidak", "t", "no", "n"}
 
 
 class StopError(ValueError):
@@ -89,7 +103,7 @@ class StopError(ValueError):
     Parameters
     ----------
     problems
-        One :class:`geo.ingest.importer.Problem` per problem (file, row, column, message).
+        One :class:`geo.core.rows.Problem` per problem (file, row, column, message).
     """
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -377,8 +391,18 @@ def depot_from_offices(offices: pd.DataFrame, name: str | None = None) -> Depot:
 # --------------------------------------------------------------------------------------------
 # Validation and CSV input
 # --------------------------------------------------------------------------------------------
+#: A problem of one cell, before it gets the file name: (row, column, message).
+_Found = tuple[int, str, str]
+_Stage = Callable[[pd.DataFrame, np.ndarray], tuple[dict[str, object], list[_Found]]]
+
+
 def validate_stops(stops: pd.DataFrame, *, file: str = "titik kunjungan") -> pd.DataFrame:
     """Check a stop table and return it with the dtypes of :data:`STOP_COLUMNS`.
+
+    Cells are read in the vocabulary of :mod:`geo.core.rows`: ``must_visit`` by
+    :func:`geo.core.rows.parse_bool` (``ya``/``wajib``/``true``/``1`` or
+    ``tidak``/``false``/``0``, empty is false; ``t`` is refused as ambiguous), ``lat``,
+    ``lon`` and ``prioritas`` by :func:`geo.core.rows.parse_number` (decimal point or comma).
 
     Parameters
     ----------
@@ -397,75 +421,125 @@ def validate_stops(stops: pd.DataFrame, *, file: str = "titik kunjungan") -> pd.
     ------
     StopError
         Every problem with row and column: missing or duplicate ``id``, coordinates that are
-        not numbers or not on Earth, a window end before its start.
+        not numbers or not on Earth (degrees, EPSG:4326), a window end before its start, a
+        ``must_visit`` that is not yes or no, a ``prioritas`` that is not a number, an unknown
+        ``jenis``.
     """
-    problems: list[Problem] = []
     table = stops.reset_index(drop=True)
     missing = [c for c in ("id", "lat", "lon") if c not in table.columns]
     if missing:
         raise StopError([Problem(file, 1, c, "kolom wajib tidak ada") for c in missing])
-    rows = np.arange(len(table)) + 2
-    ids = table["id"].astype("string").str.strip()
-    for r in rows[(ids.isna() | (ids == "")).to_numpy()]:
-        problems.append(Problem(file, int(r), "id", "id kosong"))
-    repeated = (ids.duplicated() & ids.notna()).to_numpy(dtype=bool)
-    for r, value in zip(rows[repeated], ids[repeated], strict=True):
-        problems.append(Problem(file, int(r), "id", f"id {value!r} ganda"))
-    lat = pd.to_numeric(table["lat"], errors="coerce").astype("float64")
-    lon = pd.to_numeric(table["lon"], errors="coerce").astype("float64")
-    for col, values, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
-        bad = ~np.isfinite(values.to_numpy()) | (values.abs() > limit).to_numpy()
-        for r in rows[bad]:
-            problems.append(Problem(file, int(r), col, f"{col} bukan koordinat yang sah"))
+    rows = row_numbers(len(table))
     out = table.copy()
+    found: list[_Found] = []
+    for stage in _STAGES:
+        columns, problems = stage(table, rows)
+        for col, values in columns.items():
+            out[col] = values
+        found += problems
+    if found:
+        raise StopError([Problem(file, row, col, message) for row, col, message in sorted(found)])
+    return _typed_stops(out, has_jenis="jenis" in table)
+
+
+def _check_ids(table: pd.DataFrame, rows: np.ndarray) -> tuple[dict[str, object], list[_Found]]:
+    """Empty and repeated ``id``; the ids as stripped text."""
+    ids = text_cells(table["id"])
+    found: list[_Found] = [(int(r), "id", "id kosong") for r in rows[blank_mask(table["id"])]]
+    found += [(r, "id", f"id {value!r} ganda") for r, value, _ in duplicate_rows(ids, rows)]
+    return {"id": ids}, found
+
+
+def _check_coordinates(
+    table: pd.DataFrame, rows: np.ndarray
+) -> tuple[dict[str, object], list[_Found]]:
+    """``lat``/``lon`` that are not numbers or not on Earth; the degrees as float64."""
+    columns: dict[str, object] = {}
+    found: list[_Found] = []
+    for col, limit in (("lat", 90.0), ("lon", 180.0)):
+        values, _ = parse_numbers(table[col])
+        bad = values.isna().to_numpy() | (values.abs() > limit).to_numpy()
+        found += [(int(r), col, f"{col} bukan koordinat yang sah") for r in rows[bad]]
+        columns[col] = values
+    return columns, found
+
+
+def _check_windows(table: pd.DataFrame, rows: np.ndarray) -> tuple[dict[str, object], list[_Found]]:
+    """Time windows (:func:`parse_hhmm`) and an end before the start; minutes as Int64."""
+    minutes: dict[str, pd.Series] = {}
+    found: list[_Found] = []
     for col in ("window_start", "window_end"):
         parsed: list[int | None] = []
         values = table[col] if col in table else [None] * len(table)
-        for r, value in zip(rows, values, strict=True):
+        for r, value in zip(rows.tolist(), values, strict=True):
             try:
                 parsed.append(parse_hhmm(value))
             except ValueError as exc:
-                problems.append(Problem(file, int(r), col, str(exc)))
+                found.append((r, col, str(exc)))
                 parsed.append(None)
-        out[col] = pd.array(parsed, dtype="Int64")
-    both = out["window_start"].notna() & out["window_end"].notna()
-    reversed_ = both & (out["window_end"] < out["window_start"]).fillna(False)
-    for r in rows[reversed_.to_numpy(dtype=bool)]:
-        problems.append(Problem(file, int(r), "window_end", "akhir jendela waktu sebelum awalnya"))
-    if "must_visit" in table:
-        flags = []
-        for r, value in zip(rows, table["must_visit"], strict=True):
-            flag = _parse_bool(value)
-            if flag is None:
-                problems.append(
-                    Problem(file, int(r), "must_visit", f"{value!r} bukan ya/tidak (true/false)")
-                )
-            flags.append(bool(flag))
-        out["must_visit"] = np.asarray(flags, dtype=bool)
-    if "prioritas" in table:
-        prio = pd.to_numeric(table["prioritas"], errors="coerce")
-        given = table["prioritas"].astype("string").str.strip().fillna("") != ""
-        for r in rows[(given & prio.isna()).to_numpy(dtype=bool)]:
-            problems.append(Problem(file, int(r), "prioritas", "prioritas bukan angka"))
-        out["prioritas"] = prio.astype("float64")
-    if "jenis" in table:
-        jenis = table["jenis"].astype("string").str.strip().fillna("lain").replace("", "lain")
-        unknown = ~jenis.isin(STOP_KINDS).to_numpy(dtype=bool)
-        for r, value in zip(rows[unknown], jenis[unknown], strict=True):
-            problems.append(
-                Problem(file, int(r), "jenis", f"jenis {value!r}; pilihan: {', '.join(STOP_KINDS)}")
-            )
-        out["jenis"] = jenis
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        raise StopError(problems)
-    out["id"] = ids
-    out["lat"] = lat
-    out["lon"] = lon
+        minutes[col] = pd.Series(pd.array(parsed, dtype="Int64"))
+    start, end = minutes["window_start"], minutes["window_end"]
+    reversed_ = (start.notna() & end.notna() & (end < start).fillna(False)).to_numpy(dtype=bool)
+    found += [
+        (int(r), "window_end", "akhir jendela waktu sebelum awalnya") for r in rows[reversed_]
+    ]
+    return {col: values.array for col, values in minutes.items()}, found
+
+
+def _check_must_visit(
+    table: pd.DataFrame, rows: np.ndarray
+) -> tuple[dict[str, object], list[_Found]]:
+    """``must_visit`` as yes/no (:func:`geo.core.rows.parse_bool`, empty is no)."""
+    if "must_visit" not in table:
+        return {}, []
+    flags, unknown = parse_bools(table["must_visit"], blank=False)
+    found: list[_Found] = [
+        (int(r), "must_visit", f"{value!r} bukan ya/tidak (true/false)")
+        for r, value in zip(rows[unknown], table["must_visit"][unknown], strict=True)
+    ]
+    return {"must_visit": flags}, found
+
+
+def _check_prioritas(
+    table: pd.DataFrame, rows: np.ndarray
+) -> tuple[dict[str, object], list[_Found]]:
+    """``prioritas`` that is given but not a number; the numbers as float64."""
+    if "prioritas" not in table:
+        return {}, []
+    values, unknown = parse_numbers(table["prioritas"])
+    found: list[_Found] = [(int(r), "prioritas", "prioritas bukan angka") for r in rows[unknown]]
+    return {"prioritas": values}, found
+
+
+def _check_jenis(table: pd.DataFrame, rows: np.ndarray) -> tuple[dict[str, object], list[_Found]]:
+    """``jenis`` outside :data:`STOP_KINDS` (empty is ``lain``)."""
+    if "jenis" not in table:
+        return {}, []
+    jenis = text_cells(table["jenis"]).replace("", "lain")
+    found: list[_Found] = [
+        (r, "jenis", f"jenis {value!r}; pilihan: {choices_text(STOP_KINDS)}")
+        for r, value in unknown_rows(jenis, STOP_KINDS, rows)
+    ]
+    return {"jenis": jenis}, found
+
+
+_STAGES: tuple[_Stage, ...] = (
+    _check_ids,
+    _check_coordinates,
+    _check_windows,
+    _check_must_visit,
+    _check_prioritas,
+    _check_jenis,
+)
+
+
+def _typed_stops(out: pd.DataFrame, *, has_jenis: bool) -> pd.DataFrame:
+    """Fill defaults (``nama`` from ``id``, ``jenis`` lain) and give every column its dtype."""
+    ids = out["id"]
     if "nama" not in out:
         out["nama"] = ids
     out["nama"] = out["nama"].astype("string").fillna(ids).mask(out["nama"] == "", ids)
-    if "jenis" not in table:
+    if not has_jenis:
         out["jenis"] = "lain"
     result = pd.DataFrame(index=out.index)
     for col, dtype in STOP_COLUMNS.items():
@@ -474,19 +548,6 @@ def validate_stops(stops: pd.DataFrame, *, file: str = "titik kunjungan") -> pd.
         else:
             result[col] = _missing(dtype, len(out)).to_numpy()
     return result
-
-
-def _parse_bool(value: object) -> bool | None:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return False
-    key = str(value).strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    return None
 
 
 def read_stops_csv(
@@ -499,7 +560,8 @@ def read_stops_csv(
     path
         A UTF-8 CSV with a header: ``id``, ``nama``, ``lat``, ``lon`` (degrees, EPSG:4326)
         and optionally ``window_start``, ``window_end`` (``HH:MM``), ``must_visit``
-        (``true``/``false``, ``ya``/``tidak``), ``alamat``, ``prioritas`` (0-100) and
+        (yes/no as :func:`geo.core.rows.parse_bool` reads it: ``ya``/``wajib``/``true``/``1``
+        or ``tidak``/``false``/``0``; empty is no), ``alamat``, ``prioritas`` (0-100) and
         ``jenis`` (one of :data:`STOP_KINDS`, default ``lain``). Other columns are ignored.
     kel
         Kelurahan layer for the city check; the shipped one by default.
@@ -532,8 +594,7 @@ def read_stops_csv(
     if missing:
         raise StopError([Problem(name, 1, c, "kolom wajib tidak ada") for c in missing])
     problems: list[Problem] = []
-    names = raw["nama"].astype("string").str.strip()
-    for r in (np.flatnonzero((names.isna() | (names == "")).to_numpy()) + 2).tolist():
+    for r in row_numbers(len(raw))[blank_mask(raw["nama"])].tolist():
         problems.append(Problem(name, r, "nama", "nama kosong"))
     try:
         stops = validate_stops(raw[[c for c in raw.columns if c in STOP_COLUMNS]], file=name)

@@ -13,7 +13,8 @@ Both are checked on load against the official kelurahan layer (:mod:`geo.wilayah
 kelurahan it names, as :func:`geo.wilayah.assign_kelurahan` decides (the simplified polygons
 included). A file with problems is refused with one message per problem, each naming the CSV
 row (the header is row 1, the first data row is row 2; a quoted field spanning lines still
-counts as one row), the column and what is wrong.
+counts as one row), the column and what is wrong. Cells are read in the one vocabulary of
+:mod:`geo.core.rows` (yes/no, numbers with a decimal point or comma, row numbers).
 
 Location precision
 ------------------
@@ -45,6 +46,16 @@ from pyproj import Transformer
 from geo import wilayah
 from geo.core import settings
 from geo.core.register import PRESISI_LOKASI, SECTORS, SENTRA_COLUMNS
+from geo.core.rows import (
+    blank_mask,
+    choices_text,
+    duplicate_rows,
+    parse_bools,
+    parse_numbers,
+    row_numbers,
+    text_cells,
+    unknown_rows,
+)
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
 
 __all__ = [
@@ -71,9 +82,6 @@ OFFICE_COLUMNS: dict[str, str] = {
 
 #: Columns that must hold a value in every row (the others may be empty).
 _REQUIRED = ("id", "nama", "kode_kelurahan", "lat", "lon", "presisi_lokasi")
-
-_TRUE = frozenset({"true", "1", "ya", "yes"})
-_FALSE = frozenset({"false", "0", "tidak", "no"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,9 +153,9 @@ def _to_geodataframe(raw: pd.DataFrame, columns: dict[str, str]) -> gpd.GeoDataF
     for col, dtype in columns.items():
         values = raw[col].reset_index(drop=True)
         if dtype == "float64":
-            out[col] = _numbers(values)
+            out[col] = parse_numbers(values)[0]
         elif dtype == "bool":
-            out[col] = values.map(_parse_bool).astype(bool)
+            out[col] = parse_bools(values)[0]
         else:
             text = values.astype("string").str.strip()
             out[col] = text.mask(text == "").astype(dtype)
@@ -165,10 +173,12 @@ def validate_sentra(df: pd.DataFrame, *, kel: gpd.GeoDataFrame | None = None) ->
     ``geometry`` column is allowed besides); ``id``, ``nama``, ``kode_kelurahan``, ``lat``,
     ``lon`` and ``presisi_lokasi`` hold a value; ``id`` is unique; ``sektor`` is a key of
     :data:`geo.core.register.SECTORS`; ``presisi_lokasi`` is one of
-    :data:`geo.core.register.PRESISI_LOKASI`; ``publik`` is true or false; ``kode_kelurahan`` is the
-    kode of a kelurahan of Kota Malang; ``lat``/``lon`` are numbers; and the point lies in the
-    stated kelurahan per :func:`geo.wilayah.assign_kelurahan` (the message names both
-    kelurahan and the distance to the stated one).
+    :data:`geo.core.register.PRESISI_LOKASI`; ``publik`` is yes or no
+    (:func:`geo.core.rows.parse_bool`: ``true``/``false``, ``ya``/``tidak``, ``1``/``0``, ...;
+    ``t`` and empty are refused); ``kode_kelurahan`` is the kode of a kelurahan of Kota Malang;
+    ``lat``/``lon`` are numbers (:func:`geo.core.rows.parse_number`: decimal point or comma);
+    and the point lies in the stated kelurahan per :func:`geo.wilayah.assign_kelurahan` (the
+    message names both kelurahan and the distance to the stated one).
 
     Parameters
     ----------
@@ -212,82 +222,31 @@ def validate_offices(df: pd.DataFrame, *, kel: gpd.GeoDataFrame | None = None) -
 def _validate(
     df: pd.DataFrame, columns: dict[str, str], *, kel: gpd.GeoDataFrame | None
 ) -> list[str]:
-    present = [c for c in df.columns if c != "geometry"]
-    missing = [c for c in columns if c not in present]
-    extra = [c for c in present if c not in columns]
-    problems = [f"row 1 (header): missing column {c!r}" for c in missing]
-    problems += [f"row 1 (header): unexpected column {c!r}" for c in extra]
+    problems, missing = _header_problems(df, columns)
     if missing:
         return problems  # rows cannot be checked without their columns
 
     kel = wilayah.kelurahan() if kel is None else kel
     names = dict(zip(kel["kode"].astype(str), kel["nama"].astype(str), strict=True))
     table = df.reset_index(drop=True)
-    rows = table.index + 2  # header is row 1
-
-    def text(col: str) -> pd.Series:
-        return table[col].astype("string").fillna("").str.strip()
-
-    for col in _REQUIRED:
-        for row in rows[(text(col) == "").to_numpy()]:
-            problems.append(f"row {row}, column {col}: empty")
-
-    ids = text("id")
-    first_row: dict[str, int] = {}
-    for row, value in zip(rows, ids, strict=True):
-        if not value:
-            continue
-        if value in first_row:
-            problems.append(
-                f"row {row}, column id: duplicate id {value!r} (first on row {first_row[value]})"
-            )
-        else:
-            first_row[value] = row
-
-    if "sektor" in columns:
-        sektor = text("sektor")
-        for row, value in zip(rows, sektor, strict=True):
-            if value and value not in SECTORS:
-                problems.append(
-                    f"row {row}, column sektor: unknown sektor {value!r} "
-                    f"(expected one of {', '.join(SECTORS)})"
-                )
-        # An empty sektor is reported here too: every sentra belongs to one trade.
-        for row in rows[(sektor == "").to_numpy()]:
-            problems.append(f"row {row}, column sektor: empty")
-
-    for row, value in zip(rows, text("presisi_lokasi"), strict=True):
-        if value and value not in PRESISI_LOKASI:
-            problems.append(
-                f"row {row}, column presisi_lokasi: unknown presisi_lokasi {value!r} "
-                f"(expected one of {', '.join(PRESISI_LOKASI)})"
-            )
-
-    if "publik" in columns:
-        for row, value in zip(rows, text("publik"), strict=True):
-            if _parse_bool(value) is None:
-                problems.append(
-                    f"row {row}, column publik: {value!r} is not true or false "
-                    "(write true or false)"
-                )
-
-    kode = text("kode_kelurahan")
+    rows = row_numbers(len(table))
+    problems += _required_problems(table, rows)
+    problems += _id_problems(table, rows)
+    problems += _choice_problems(table, columns, rows)
+    problems += _publik_problems(table, columns, rows)
+    kode = text_cells(table["kode_kelurahan"])
     kode_ok = kode.isin(list(names)).to_numpy()
-    for row, value, ok in zip(rows, kode, kode_ok, strict=True):
-        if value and not ok:
-            problems.append(f"row {row}, column kode_kelurahan: {_unknown_kode(value, kel)}")
-
-    lat = _numbers(table["lat"])
-    lon = _numbers(table["lon"])
-    for col, values in (("lat", lat), ("lon", lon)):
-        bad = values.isna().to_numpy() & (text(col) != "").to_numpy()
-        for row, value in zip(rows[bad], text(col)[bad], strict=True):
-            problems.append(f"row {row}, column {col}: {value!r} is not a number")
+    problems += [
+        f"row {row}, column kode_kelurahan: {_unknown_kode(value, kel)}"
+        for row, value in unknown_rows(kode, names, rows)
+    ]
+    lat, lon, coordinate_problems = _coordinate_problems(table, rows)
+    problems += coordinate_problems
 
     check = np.flatnonzero(kode_ok & lat.notna().to_numpy() & lon.notna().to_numpy())
     if len(check):
         problems += _point_problems(
-            rows[check].to_numpy(),
+            rows[check],
             lon.to_numpy()[check],
             lat.to_numpy()[check],
             kode.to_numpy()[check],
@@ -295,6 +254,78 @@ def _validate(
             names=names,
         )
     return sorted(problems, key=_row_of)
+
+
+def _header_problems(df: pd.DataFrame, columns: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Problems of the header (row 1), and the missing columns."""
+    present = [c for c in df.columns if c != "geometry"]
+    missing = [c for c in columns if c not in present]
+    extra = [c for c in present if c not in columns]
+    problems = [f"row 1 (header): missing column {c!r}" for c in missing]
+    problems += [f"row 1 (header): unexpected column {c!r}" for c in extra]
+    return problems, missing
+
+
+def _required_problems(table: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """Empty cells of the columns that must hold a value."""
+    return [
+        f"row {row}, column {col}: empty"
+        for col in _REQUIRED
+        for row in rows[blank_mask(table[col])]
+    ]
+
+
+def _id_problems(table: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """Repeated ids, each naming the row of the first occurrence."""
+    return [
+        f"row {row}, column id: duplicate id {value!r} (first on row {first})"
+        for row, value, first in duplicate_rows(table["id"], rows)
+    ]
+
+
+def _choice_problems(table: pd.DataFrame, columns: dict[str, str], rows: np.ndarray) -> list[str]:
+    """Unknown ``sektor`` (and empty: every sentra belongs to one trade) and ``presisi_lokasi``."""
+    problems = []
+    if "sektor" in columns:
+        problems += [
+            f"row {row}, column sektor: unknown sektor {value!r} "
+            f"(expected one of {choices_text(SECTORS)})"
+            for row, value in unknown_rows(table["sektor"], SECTORS, rows)
+        ]
+        problems += [
+            f"row {row}, column sektor: empty" for row in rows[blank_mask(table["sektor"])]
+        ]
+    problems += [
+        f"row {row}, column presisi_lokasi: unknown presisi_lokasi {value!r} "
+        f"(expected one of {choices_text(PRESISI_LOKASI)})"
+        for row, value in unknown_rows(table["presisi_lokasi"], PRESISI_LOKASI, rows)
+    ]
+    return problems
+
+
+def _publik_problems(table: pd.DataFrame, columns: dict[str, str], rows: np.ndarray) -> list[str]:
+    """``publik`` cells that are not yes or no (:func:`geo.core.rows.parse_bool`); empty too."""
+    if "publik" not in columns:
+        return []
+    _, unknown = parse_bools(table["publik"])
+    text = text_cells(table["publik"]).to_numpy()
+    return [
+        f"row {row}, column publik: {value!r} is not true or false (write true or false)"
+        for row, value in zip(rows[unknown], text[unknown], strict=True)
+    ]
+
+
+def _coordinate_problems(
+    table: pd.DataFrame, rows: np.ndarray
+) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Read ``lat``/``lon`` (degrees); (lat, lon, problems of cells that are not numbers)."""
+    read = {col: parse_numbers(table[col]) for col in ("lat", "lon")}
+    problems = []
+    for col, (_, unknown) in read.items():
+        text = text_cells(table[col]).to_numpy()
+        for row, value in zip(rows[unknown], text[unknown], strict=True):
+            problems.append(f"row {row}, column {col}: {value!r} is not a number")
+    return read["lat"][0], read["lon"][0], problems
 
 
 def _point_problems(
@@ -336,27 +367,6 @@ def _unknown_kode(value: str, kel: gpd.GeoDataFrame) -> str:
     if match is not None:  # a name where the kode belongs: say which kode it is
         message += f" (for the kelurahan {match.nama} write {match.kode})"
     return message
-
-
-def _numbers(values: pd.Series) -> pd.Series:
-    # Finite floats; anything else (text, "inf") becomes missing and is reported as such.
-    if pd.api.types.is_numeric_dtype(values):
-        numbers = values.astype("float64")
-    else:
-        stripped = values.astype("string").str.strip()
-        numbers = pd.to_numeric(stripped, errors="coerce").astype("float64")
-    return numbers.where(np.isfinite(numbers))
-
-
-def _parse_bool(value: object) -> bool | None:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    key = str(value).strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    return None
 
 
 def _metres(distance: float) -> str:
