@@ -1,4 +1,4 @@
-"""Core: settings, the register model, roles, the message catalogue, escaping, audit codes.
+"""Core: settings, the register model, roles, messages, row parsing, escaping, audit codes.
 
 Everything else in ``geo`` may import from here; ``core`` imports nothing else of ``geo``.
 """

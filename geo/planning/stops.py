@@ -546,7 +546,9 @@ def _typed_stops(out: pd.DataFrame, *, has_jenis: bool) -> pd.DataFrame:
         if col in out:
             result[col] = out[col].astype(dtype)
         else:
-            result[col] = _missing(dtype, len(out)).to_numpy()
+            result[col] = pd.Series(_missing(dtype, len(out)).to_numpy(), index=out.index).astype(
+                dtype
+            )
     return result
 
 
