@@ -25,8 +25,10 @@ run: install
 system-deps:
 	bash scripts/ensure-system-deps.sh
 
+# Ruff, then the layer contract of geo/ ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: install system-deps lint
 	$(PY) -m pytest -n 2

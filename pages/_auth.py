@@ -19,6 +19,7 @@ from pages._common import ROLE_KEY, USER_KEY, current_role, get_store, tr
 
 __all__ = [
     "account_sidebar",
+    "check_account",
     "format_wib",
     "record_failure",
     "refuse_unless_allowed",
@@ -33,6 +34,7 @@ _LAST_SEEN = "auth_last_seen"
 _METHOD = "auth_method"
 _FAILURES = "auth_failures"
 _EXPIRED = "auth_expired"
+_ACCOUNT = "auth_account"
 _WIB = dt.timedelta(hours=7)
 
 
@@ -49,6 +51,8 @@ def sign_in(username: str, peran: str, *, method: str) -> None:
     st.session_state[_SIGNED_IN_AT] = now
     st.session_state[_LAST_SEEN] = now
     st.session_state[_METHOD] = method
+    if method == "password":
+        st.session_state[_ACCOUNT] = auth.account_fingerprint(get_store(), username)
     st.session_state.pop(_FAILURES, None)
     st.session_state.pop(_EXPIRED, None)
 
@@ -59,7 +63,7 @@ def sign_out(*, reason: str = "keluar") -> None:
     method = st.session_state.get(_METHOD)
     if user:
         auth.record_logout(get_store(), str(user), reason=reason)
-    for key in (ROLE_KEY, USER_KEY, _SIGNED_IN_AT, _LAST_SEEN, _METHOD):
+    for key in (ROLE_KEY, USER_KEY, _SIGNED_IN_AT, _LAST_SEEN, _METHOD, _ACCOUNT):
         st.session_state.pop(key, None)
     if method == "sso" and _sso_logged_in():
         st.logout()
@@ -131,6 +135,20 @@ def _check_expiry() -> None:
         st.session_state[_LAST_SEEN] = now
 
 
+def check_account() -> None:
+    """End a password session whose account was disabled, or whose role or password changed.
+
+    Runs in ``app.py`` before the menu is built and again in :func:`pages._common.require_page`
+    (a page script can run without ``app.py``); one primary-key query each.
+    """
+    if st.session_state.get(_METHOD) != "password" or not st.session_state.get(USER_KEY):
+        return
+    user = str(st.session_state[USER_KEY])
+    if auth.account_fingerprint(get_store(), user) != st.session_state.get(_ACCOUNT):
+        sign_out(reason="akun dinonaktifkan atau diubah")
+        st.warning(tr("auth.revoked"), icon=":material/person_off:")
+
+
 def account_sidebar() -> None:
     """Run on every page load before the navigation is built (``app.py``).
 
@@ -138,6 +156,7 @@ def account_sidebar() -> None:
     signed in with a "Keluar" button.
     """
     _check_expiry()
+    check_account()
     _sync_sso()
     if st.session_state.pop(_EXPIRED, False):
         st.info(tr("auth.expired"), icon=":material/timer_off:")

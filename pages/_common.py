@@ -69,7 +69,13 @@ def current_user() -> str:
 
 
 def require_page(page: str) -> None:
-    """Stop rendering unless the session's role may open ``page`` (a refused page shows why)."""
+    """Stop rendering unless the session's role may open ``page`` (a refused page shows why).
+
+    The account is checked first: a session whose account was disabled or changed ends here.
+    """
+    from pages._auth import check_account  # lazily: pages._auth imports this module
+
+    check_account()
     if not can_open(current_role(), page):
         st.error(tr("access.refused"))
         st.stop()

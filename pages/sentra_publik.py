@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 from geo import wilayah
 from geo.analysis import publik
 from geo.core import settings
+from geo.render.publik import public_map
 from pages._common import (
     current_lang,
     data_version,
@@ -128,7 +129,7 @@ kecamatan = kecamatan_col.multiselect(
 shown = publik.filter_cards(cards, query=query, komoditas=komoditas, kecamatan=kecamatan)
 
 st_folium(
-    publik.public_map(
+    public_map(
         shown, kecamatan=_kecamatan(), selected=selected, share_base=share_base, lang=LANG
     ),
     key="publik_map",

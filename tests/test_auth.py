@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.cli import main
 from geo.core import audit, settings
+from geo.core.i18n import t
 from geo.services import auth
 from geo.store import Store
 
@@ -407,7 +408,7 @@ def test_admin_page_refuses_mismatched_passwords(db: str) -> None:
 def test_migration_adds_user_and_audit_tables_to_an_old_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import geo.store.database as store_module
+    import geo.store.schema as store_module
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
@@ -435,3 +436,41 @@ def test_store_user_methods_refuse_bad_requests(store: Store, planner: str) -> N
     assert store.record_login_failure("budi", lock_after=1, lock_until=NOW) == 0
     assert store.get_user("budi") is None
     assert store.read_users()["username"].tolist() == ["sri"]
+
+
+# --- Revoked accounts end their open sessions (issue 13.4) ------------------------------------
+
+
+def _signed_in(url: str, name: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/masuk.py").run()
+    app.text_input[0].input(name)
+    app.text_input[1].input("sandi-yang-panjang-1")
+    app.button[0].click().run()
+    assert app.session_state["role"] == "admin", [e.value for e in app.error]
+    return app.switch_page("pages/admin.py").run()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: auth.set_active(s, "budi", aktif=False, by="cli:root"),
+        lambda s: auth.set_role(s, "budi", "pimpinan", by="cli:root"),
+        lambda s: auth.set_password(s, "budi", "sandi-baru-yang-panjang", by="cli:root"),
+    ],
+    ids=["disabled", "role", "password"],
+)
+def test_account_change_ends_open_sessions(db: str, change) -> None:
+    store = Store(db)
+    auth.create_user(store, "budi", "sandi-yang-panjang-1", "admin", by="cli:root")
+    app = _signed_in(db, "budi")
+    assert not app.exception and not app.error
+    app.run()  # an ordinary rerun keeps the session
+    assert app.session_state["role"] == "admin" and not app.error
+    change(store)
+    app.run()
+    assert not app.exception
+    assert "user" not in app.session_state
+    assert any("dinonaktifkan atau diubah" in w.value for w in app.warning)
+    assert [e.value for e in app.error] == [t("access.refused", "id")]
+    assert store.read_audit().iloc[0]["aksi"] == audit.LOGOUT

@@ -14,8 +14,9 @@ from geo.analysis.filters import RegisterFilter
 from geo.core.register import PERSONAL_COLUMNS, UMKM_COLUMNS
 from geo.ingest import demo
 from geo.ingest.export import EXPORT_FORMATS, export_bytes, export_frame, export_name
-from geo.ingest.importer import commit_import, plan_import
+from geo.ingest.importer import plan_import
 from geo.ingest.readers import read_source
+from geo.services.imports import commit_import
 from geo.store import Store
 
 

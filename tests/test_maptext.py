@@ -162,7 +162,9 @@ def _maps(kel: gpd.GeoDataFrame, names: list[str], *, with_plan: bool = True) ->
             "alasan": names[0],
         }
     )
-    found = clusters.detect_clusters(umkm, sentra=sentra, kel=kel, min_cluster_size=5)
+    found = clusters.detect_clusters(
+        umkm, sentra=sentra, kel=kel, params=clusters.ClusterParams(min_cluster_size=5)
+    )
     page = mapview.build_map(
         kelurahan=kel,
         kecamatan=None,

@@ -17,6 +17,8 @@ from geo.analysis import publik
 from geo.core import settings
 from geo.core.register import strip_personal
 from geo.ingest import demo
+from geo.render.publik import public_map
+from geo.services import demo as demo_service
 from geo.store import Store
 from geo.wilayah.sentra import load_sentra
 
@@ -181,11 +183,11 @@ def test_filters_by_komoditas_and_kecamatan(city_cards: pd.DataFrame) -> None:
 
 
 def test_public_map_has_every_card_and_the_attribution(city_cards: pd.DataFrame) -> None:
-    html = publik.public_map(city_cards, kecamatan=wilayah.kecamatan()).get_root().render()
+    html = public_map(city_cards, kecamatan=wilayah.kecamatan()).get_root().render()
     assert html.count("peta-sentra-publik") == len(city_cards)
     assert settings.UPSTREAM_ATTRIBUTION in html
     assert "google.com/maps/dir/?api=1" in html
-    selected = publik.public_map(city_cards, selected="kampung-raket").get_root().render()
+    selected = public_map(city_cards, selected="kampung-raket").get_root().render()
     assert selected.count("#d7191c") == 1  # one red-ringed star
 
 
@@ -230,7 +232,7 @@ def personal_needles(demo_data: demo.DemoData) -> list[str]:
 def demo_db(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('publik') / 'umkm.sqlite'}"
     store = Store(url)
-    demo.load_into(store, demo_data)
+    demo_service.load_into(store, demo_data)
     store.close()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", url)

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, inspect, text
 
-from geo import store as store_mod
 from geo.core import register
 from geo.core.settings import CURATED_NOW
 from geo.store import COUNTABLE_COLUMNS, IMPORT_BATCH_COLUMNS, MIGRATIONS, Store, StoreError
+from geo.store import rows as store_rows
+from geo.store import schema as store_mod
 from tests import postgis
 
 #: Database backends the store is tested against (PostGIS: see tests/postgis.py).
@@ -469,7 +470,7 @@ BAD_BATCHES = {
 
 
 def test_failing_umkm_batch_changes_nothing(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod, "_CHUNK_ROWS", 2)  # several executemany calls per batch
+    monkeypatch.setattr(store_rows, "_CHUNK_ROWS", 2)  # several executemany calls per batch
     before = state(filled)
     for change, row_id in BAD_BATCHES.items():
         with pytest.raises(StoreError) as info:
@@ -487,7 +488,7 @@ def test_database_level_failure_mid_batch_rolls_back(
 ) -> None:
     # Without the store's own check the duplicate reaches the database after the first
     # chunks have been inserted; the transaction must undo them.
-    monkeypatch.setattr(store_mod, "_CHUNK_ROWS", 2)
+    monkeypatch.setattr(store_rows, "_CHUNK_ROWS", 2)
     monkeypatch.setattr(Store, "_check_new_ids", staticmethod(lambda conn, spec, records: None))
     before = state(filled)
     with pytest.raises(StoreError, match="umkm") as info:
@@ -712,6 +713,108 @@ def test_meta(store: Store) -> None:
     store.set_meta("bahasa", "id")
     assert store.get_meta("dataset") == "real"
     assert store.read_meta() == {"bahasa": "id", "dataset": "real"}
+
+
+# --- Unit of work and data version -------------------------------------------------------------
+
+
+def _visit(visit_id: str) -> pd.DataFrame:
+    return make_visits().iloc[:1].assign(id=[visit_id]).astype(register.VISIT_COLUMNS)
+
+
+def _uow_state(store: Store) -> tuple[dict[str, str], list[str], list[str]]:
+    """What the unit-of-work tests change: meta, visit ids, audit actions."""
+    return store.read_meta(), list(store.read_visits()["id"]), list(store.read_audit()["aksi"])
+
+
+def test_unit_of_work_commits_every_write_together(filled: Store, store_url: str) -> None:
+    with Store(store_url) as other:  # opened first: its migration needs the write lock
+        before = _uow_state(other)
+        with filled.unit_of_work():
+            filled.log_audit("tester", "uji.satu", "K9")
+            filled.set_meta("dataset", "uow")
+            filled.add_visits(_visit("K9"))
+            assert _uow_state(other) == before  # nothing visible before the block ends
+        meta, visits, audit = _uow_state(other)
+    assert meta == {**before[0], "dataset": "uow"}
+    assert visits == [*before[1], "K9"]
+    assert audit == ["uji.satu"]
+
+
+def test_unit_of_work_rolls_back_every_write_on_exception(filled: Store) -> None:
+    before = _uow_state(filled)
+    with pytest.raises(RuntimeError, match="boom"), filled.unit_of_work():
+        filled.log_audit("tester", "uji.satu", "K9")
+        filled.set_meta("dataset", "uow")
+        filled.add_visits(_visit("K9"))
+        raise RuntimeError("boom")
+    assert _uow_state(filled) == before
+    # A write the store refuses inside the block rolls back the writes before it too.
+    with pytest.raises(StoreError, match="kunjungan"), filled.unit_of_work():
+        filled.log_audit("tester", "uji.dua", "K1")
+        filled.set_meta("dataset", "uow")
+        filled.add_visits(_visit("K1"))  # K1 is already stored
+    assert _uow_state(filled) == before
+    filled.set_meta("dataset", "after")  # the store still writes normally afterwards
+    assert filled.get_meta("dataset") == "after"
+
+
+def test_unit_of_work_nested_blocks_join_the_outer_one(filled: Store, store_url: str) -> None:
+    with Store(store_url) as other:
+        before = _uow_state(other)
+        with pytest.raises(RuntimeError), filled.unit_of_work():
+            filled.set_meta("dataset", "outer")
+            with filled.unit_of_work():
+                filled.log_audit("tester", "uji.dalam", "K9")
+                filled.add_visits(_visit("K9"))
+            assert _uow_state(other) == before  # the inner block did not commit on its own
+            raise RuntimeError("outer fails")
+        assert _uow_state(other) == before
+        with filled.unit_of_work():
+            with filled.unit_of_work():
+                filled.add_visits(_visit("K8"))
+            filled.log_audit("tester", "uji.luar", "K8")
+        assert _uow_state(other)[1:] == ([*before[1], "K8"], ["uji.luar"])
+
+
+def test_unit_of_work_is_per_thread(filled: Store) -> None:
+    before = _uow_state(filled)
+    started = threading.Event()
+    errors: list[BaseException] = []
+
+    def other_thread() -> None:
+        try:
+            started.set()
+            filled.set_meta("thread", "mine")  # its own transaction (waits for the lock)
+            filled.log_audit("thread", "uji.thread", "-")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=other_thread)
+    with pytest.raises(RuntimeError), filled.unit_of_work():
+        filled.set_meta("dataset", "block")
+        thread.start()
+        assert started.wait(10)
+        thread.join(0.5)  # PostgreSQL: done by now; SQLite: waiting for the write lock
+        filled.log_audit("tester", "uji.block", "-")
+        raise RuntimeError("roll the block back")
+    thread.join(60)
+    assert not thread.is_alive() and errors == []
+    meta, visits, audit = _uow_state(filled)
+    assert meta == {**before[0], "thread": "mine"}  # the block's meta write is gone
+    assert visits == before[1]
+    assert audit == ["uji.thread"]
+
+
+def test_bump_data_version_is_new_and_unique_each_call(store: Store) -> None:
+    assert store.get_meta("data_version") is None
+    versions = [store.bump_data_version("impor 12") for _ in range(3)]
+    assert len(set(versions)) == 3
+    assert all(v.startswith("impor 12 ") for v in versions)
+    assert store.get_meta("data_version") == versions[-1]
+    with store.unit_of_work():
+        inside = store.bump_data_version("kunjungan K9")
+    assert store.get_meta("data_version") == inside != versions[-1]
 
 
 # --- Migrations --------------------------------------------------------------------------------

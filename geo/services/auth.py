@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 import re
 import sys
 from collections.abc import Mapping
@@ -53,6 +54,7 @@ __all__ = [
     "OFFICER_ROLES",
     "AuthError",
     "LoginResult",
+    "account_fingerprint",
     "authenticate",
     "create_user",
     "hash_password",
@@ -387,6 +389,33 @@ def set_role(store: Store, username: str, peran: str, *, by: str) -> None:
     with store.unit_of_work():
         store.update_user(name, peran=peran)
         audit.record(store, by, audit.USER_ROLE, name, f"peran {peran}")
+
+
+def account_fingerprint(store: Store, username: str) -> str | None:
+    """Return a short fingerprint of what a session's rights rest on, or None if disabled.
+
+    The fingerprint changes when the account's role or password changes; None when the account
+    is unknown or disabled. A signed-in session keeps the value from its sign-in and compares
+    it on every run (one primary-key query), so ``python -m geo user disable``, a role change
+    or a new password ends every open session of that account at its next interaction.
+
+    Parameters
+    ----------
+    store
+        The store.
+    username
+        The account.
+
+    Returns
+    -------
+    str or None
+        16 hex characters, or None.
+    """
+    user = store.get_user(str(username).strip().lower())
+    if user is None or not user["aktif"]:
+        return None
+    basis = f"{user['peran']}|{user['password_hash'] or ''}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
 def record_logout(store: Store, username: str, *, reason: str = "keluar") -> None:

@@ -6,9 +6,11 @@ key; dates and times ISO 8601 in UTC, floats written with every bit). The archiv
 depend on the backend or on the time it was made: the same data gives the same bytes, so a
 SQLite store backed up, restored into PostGIS and backed up again gives an identical file.
 
-Restore replaces the whole store in one transaction (:meth:`geo.store.Store.restore`): a bad
-file changes nothing. The PostGIS ``geom`` columns are rebuilt from lon/lat by the database
-and the boundary table is reloaded on demand, so neither is in the file.
+:class:`BackupStore` is the store's part of it (:meth:`BackupStore.dump` reads every table,
+:meth:`BackupStore.restore` replaces the whole store in one transaction: a bad file changes
+nothing); :func:`write_backup`, :func:`read_backup` and :func:`restore_backup` handle the
+file. The PostGIS ``geom`` columns are rebuilt from lon/lat by the database and the boundary
+table is reloaded on demand, so neither is in the file.
 
 For a PostgreSQL deployment ``pg_dump``/``pg_restore`` remain the first choice for disaster
 recovery (see the README); this file format moves a store between backends and is what
@@ -17,14 +19,30 @@ recovery (see the README); this file format moves a store between backends and i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from geo.store import Store, StoreError
+from sqlalchemy import Connection, Date, DateTime, Table, delete, select, text
 
-__all__ = ["BACKUP_FORMAT", "BackupError", "read_backup", "restore_backup", "write_backup"]
+from geo.store.base import StoreBase
+from geo.store.rows import insert_records
+from geo.store.schema import METADATA, StoreError
+
+if TYPE_CHECKING:
+    from geo.store.database import Store
+
+__all__ = [
+    "BACKUP_FORMAT",
+    "BackupError",
+    "BackupStore",
+    "read_backup",
+    "restore_backup",
+    "write_backup",
+]
 
 #: Format tag in ``manifest.json``; bumped when the layout of the archive changes.
 BACKUP_FORMAT = "peta-umkm-backup/1"
@@ -165,3 +183,142 @@ def restore_backup(store: Store, path: str | Path) -> dict[str, int]:
         return store.restore(tables)
     except StoreError as exc:
         raise BackupError(f"{path}: {exc}") from exc
+
+
+# --- The store's part: dump and restore ----------------------------------------------------------
+
+
+class BackupStore(StoreBase):
+    """Dump every table of the store to JSON-ready rows, and restore such a dump."""
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, as JSON-ready values, for a portable backup.
+
+        Returns
+        -------
+        dict
+            Table name -> rows (dicts column -> value), tables in dependency order
+            (referenced tables first), rows sorted by primary key in Python (the order does
+            not depend on the database's collation). Dates and times are ISO 8601 strings
+            (times UTC, naive), floats keep every bit, booleans are ``True``/``False``. Not
+            included: ``schema_version`` (see :attr:`schema_version`), the PostGIS ``geom``
+            columns (derived from lon/lat) and ``kelurahan_batas`` (reloaded on demand).
+        """
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._engine.connect() as conn:
+            for table in METADATA.sorted_tables:
+                key = [c.name for c in table.primary_key.columns]
+                rows = [_json_row(table, dict(r)) for r in conn.execute(select(table)).mappings()]
+                rows.sort(key=lambda r: tuple(str(r[k]) for k in key))
+                out[table.name] = rows
+        return out
+
+    def restore(self, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, int]:
+        """Replace the whole store with a :meth:`dump`, in one transaction.
+
+        Parameters
+        ----------
+        tables
+            Table name -> rows, as :meth:`dump` returns them; every table of the schema must
+            be present (an empty list for an empty table).
+
+        Returns
+        -------
+        dict
+            Table name -> rows restored.
+
+        Raises
+        ------
+        StoreError
+            A table is missing or unknown, a row has unknown columns or values the database
+            refuses. The store keeps its previous content.
+        """
+        decoded = _decode_tables(tables)
+        with self._write("dataset") as conn:
+            for table in reversed(METADATA.sorted_tables):
+                conn.execute(delete(table))
+            for table in METADATA.sorted_tables:
+                columns = [c.name for c in table.columns]
+                rows = [{c: r.get(c) for c in columns} for r in decoded[table.name]]
+                insert_records(conn, table, rows)
+            if conn.dialect.name == "postgresql":
+                _reset_sequences(conn)
+        return {name: len(rows) for name, rows in decoded.items()}
+
+
+# --- Stages of dump and restore ------------------------------------------------------------------
+
+
+def _decode_tables(
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Check a dump against the schema and decode its rows (ISO strings back to dates).
+
+    Returns
+    -------
+    dict
+        Table name -> decoded rows, every table of the schema in dependency order.
+
+    Raises
+    ------
+    StoreError
+        A table is missing or unknown, or a row has unknown columns.
+    """
+    known = {t.name for t in METADATA.sorted_tables}
+    unknown = sorted(set(tables) - known)
+    missing = sorted(known - set(tables))
+    if unknown or missing:
+        raise StoreError(
+            "dataset",
+            f"backup does not match the schema: unknown tables {unknown}, missing {missing}",
+        )
+    decoded: dict[str, list[dict[str, Any]]] = {}
+    for table in METADATA.sorted_tables:
+        columns = {c.name for c in table.columns}
+        rows = []
+        for position, row in enumerate(tables[table.name]):
+            extra = sorted(set(row) - columns)
+            if extra:
+                raise StoreError(
+                    table.name, f"row {position}: unknown columns {extra}", row_id=None
+                )
+            rows.append(_python_row(table, row))
+        decoded[table.name] = rows
+    return decoded
+
+
+def _reset_sequences(conn: Connection) -> None:
+    """Move every ``id`` sequence past the restored rows (PostgreSQL)."""
+    for table in METADATA.sorted_tables:
+        if table.autoincrement_column is not None:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def _json_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a stored row with dates and times as ISO strings (JSON-ready)."""
+    out = {}
+    for name in (c.name for c in table.columns):
+        value = row.get(name)
+        if isinstance(value, dt.date):  # datetime too
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def _python_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Decode :func:`_json_row`: ISO strings back to ``date``/``datetime`` by column type."""
+    out = dict(row)
+    for column in table.columns:
+        value = out.get(column.name)
+        if value is None:
+            continue
+        if isinstance(column.type, DateTime):
+            out[column.name] = dt.datetime.fromisoformat(value)
+        elif isinstance(column.type, Date):
+            out[column.name] = dt.date.fromisoformat(value)
+    return out

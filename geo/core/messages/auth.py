@@ -33,6 +33,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Terlalu banyak percobaan gagal. Coba lagi setelah pukul {waktu} WIB.",
         "en": "Too many failed attempts. Try again after {waktu} WIB.",
     },
+    "auth.revoked": {
+        "id": "Akun Anda dinonaktifkan atau diubah oleh admin; sesi ini berakhir. Silakan masuk "
+        "lagi.",
+        "en": "Your account was disabled or changed by an admin; this session has ended. Please "
+        "sign in again.",
+    },
     "auth.expired": {
         "id": "Sesi Anda berakhir. Silakan masuk lagi.",
         "en": "Your session has ended. Please sign in again.",
