@@ -122,3 +122,33 @@ def test_visits_reference_real_rows(data):
     assert v["sentra_id"].dropna().isin(data.sentra["id"]).all()
     codes = {c for k in v["kebutuhan"] for c in k.split(",")}
     assert codes <= set(register.KEBUTUHAN)
+
+
+@pytest.mark.parametrize("count", [1, 10, 500])
+def test_any_size_works(count):
+    data = demo.generate(count=count, seed=11)
+    active = data.umkm[data.umkm["status"] == "aktif"]
+    assert len(active) == count
+    clustered = data.umkm["sentra_id"].notna().sum()
+    assert clustered <= 0.8 * len(data.umkm)
+    assert data.umkm["kode_kelurahan"].notna().all()
+
+
+@pytest.mark.parametrize("count", [0, -5, 2.5, "500", True])
+def test_bad_sizes_are_refused(count):
+    with pytest.raises(ValueError, match="bilangan bulat >= 1"):
+        demo.generate(count=count)
+
+
+@pytest.mark.parametrize("arg", ["0", "-5", "abc", "1e3"])
+def test_cli_refuses_bad_counts_in_one_line(arg, tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'd.sqlite'}")
+    try:
+        status = main(["demo", "--count", arg])
+    except SystemExit as exit_:  # argparse refuses a non-number itself
+        status = exit_.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip()

@@ -114,6 +114,10 @@ _CLUSTER_SD_M = 150.0
 _CITY_CENTRE = (112.6308, -7.9826)  # alun-alun Malang (lon, lat)
 _CENTRE_DECAY_M = 3500.0
 _INACTIVE_SHARE = 0.03
+#: At most this share of a small demo register sits in sentra clusters: below about 1,100 UMKM
+#: the clusters shrink in proportion (``generate(count=10)`` works), above it they keep their
+#: press-reported sizes.
+_MAX_CLUSTER_SHARE = 0.8
 
 _TRADE_WORD: dict[str, tuple[str, ...]] = {
     "kuliner": ("Warung", "Katering", "Kue", "Keripik", "Sambal", "Bakso", "Kopi"),
@@ -250,7 +254,8 @@ def generate(
     seed
         Seed of the random generator; same seed and count, same data.
     count
-        Number of active curated UMKM (the inactive ones come on top).
+        Number of active curated UMKM, at least 1 (the inactive ones come on top; below
+        about 1,100 the sentra clusters shrink in proportion).
     progress
         Called with (fraction done 0-1, message in Bahasa Indonesia) as work proceeds.
 
@@ -259,6 +264,8 @@ def generate(
     DemoData
         UMKM as a GeoDataFrame (EPSG:4326) with every point inside its kelurahan.
     """
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+        raise ValueError(f"jumlah UMKM contoh harus bilangan bulat >= 1, bukan {count!r}")
     report = progress or _noop
     rng = np.random.default_rng(seed)
     kel = wilayah.kelurahan()
@@ -270,8 +277,10 @@ def generate(
     # --- sentra clusters -----------------------------------------------------------------
     parts: list[pd.DataFrame] = []
     sentra_rows = sentra.sort_values("id").reset_index(drop=True)
-    for row in sentra_rows.itertuples(index=False):
-        n = _cluster_size(row.nama, row.komoditas)
+    sizes = [_cluster_size(r.nama, r.komoditas) for r in sentra_rows.itertuples(index=False)]
+    scale = min(1.0, _MAX_CLUSTER_SHARE * total / sum(sizes))
+    for row, size in zip(sentra_rows.itertuples(index=False), sizes, strict=True):
+        n = int(size * scale)
         lon, lat = _sample_in_kelurahan(rng, kel, row.kode_kelurahan, n, centre=(row.lon, row.lat))
         parts.append(
             pd.DataFrame(
