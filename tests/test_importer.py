@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 
 from geo.cli import main
 from geo.core.register import to_geodataframe
-from geo.ingest import importer
+from geo.ingest import importer, stages
+from geo.ingest.coordinates import REPAIRS
 from geo.ingest.headers import guess_mapping
-from geo.ingest.importer import ImportPlan, commit_import, plan_import, undo_import
+from geo.ingest.importer import ImportPlan, plan_import
 from geo.ingest.readers import SourceTable, read_source
+from geo.services.imports import commit_import, undo_import
 from geo.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
@@ -508,3 +510,304 @@ def test_a_failed_or_undone_import_never_changes_stored_data(
         )
     assert_geodataframe_equal(store.read_umkm(presisi_lokasi=True), before)
     pd.testing.assert_frame_equal(store.read_import_batches(), batches)
+
+
+# --- Stages, each run alone on a small hand-made frame ----------------------------------------
+
+#: Kelurahan code and a point inside it (degrees, EPSG:4326).
+KAUMAN = ("35.73.02.1007", -7.97898, 112.62849)
+DINOYO = ("35.73.05.1004", -7.94356, 112.60961)
+
+
+def found(work: stages.Work) -> list[tuple[int, str, str, str]]:
+    """The problems of a working frame as (row position, column, level, message), by row."""
+    f = work.issues.frame().sort_values("pos", kind="stable")
+    return list(zip(f["pos"], f["column"], f["level"], f["message"], strict=True))
+
+
+def located_frame(
+    points: list[tuple[float, float] | None], cells: dict[str, list[str | None]] | None = None
+) -> stages.Work:
+    """A working frame as after :func:`stages.locate_points`, built by hand."""
+    work = stages.Work.of(cells or {}, rows=list(range(2, len(points) + 2)))
+    has = [p is not None for p in points]
+    work.out["lat"] = [p[0] if p else np.nan for p in points]
+    work.out["lon"] = [p[1] if p else np.nan for p in points]
+    work.out["_has"] = has
+    work.out["_written"] = has
+    work.out["_unlocated"] = False
+    work.out["_coord_label"] = "lat/lon"
+    return work
+
+
+def test_stage_map_columns_cleans_cells_and_reports_the_mapping() -> None:
+    source = SourceTable(
+        name="peta.csv",
+        sha256="a" * 64,
+        format="csv",
+        cells=pd.DataFrame(
+            {"Nama Usaha": [" Toko A\x07 ", "n/a"], "Kel.": ["Kauman", "-"], "Catatan": ["x", "y"]}
+        ),
+        rows=np.array([2, 4], dtype="int64"),
+        overflow={4: 2},
+    )
+    work = stages.map_columns(source)
+    assert work.mapping == {"Nama Usaha": "nama_usaha", "Kel.": "kelurahan", "Catatan": None}
+    assert work.labels == {"nama_usaha": "Nama Usaha", "kelurahan": "Kel."}
+    assert work.mapping_problems == []
+    assert list(work.cells.columns) == ["nama_usaha", "kelurahan"]
+    assert work.col("nama_usaha").iloc[0] == "Toko A" and pd.isna(work.col("nama_usaha").iloc[1])
+    assert work.col("telepon").isna().all() and work.label("telepon") == "telepon"
+    assert work.rows.tolist() == [2, 4]
+    assert found(work) == [
+        (
+            1,
+            "-",
+            "galat",
+            "baris berisi 2 sel lebih banyak dari judul kolom (pemisah di dalam nilai?)",
+        )
+    ]
+    bad = stages.map_columns(source, mapping={"Hilang": "nama_usaha"})
+    assert bad.mapping_problems[0] == "kolom 'Hilang' tidak ada di berkas"
+    assert {pos for pos, _, level, _ in found(bad) if level == "galat"} == {0, 1}
+
+
+def test_stage_take_names_generates_ids_and_refuses_repeated_ones() -> None:
+    work = stages.Work.of({"nama_usaha": ["Toko A", "-", "Toko C"], "id": ["X1", "X2", "X1"]})
+    stages.take_names(work)
+    assert work.out["id"].tolist() == ["X1", "X2", "X1"]
+    assert found(work) == [
+        (1, "nama_usaha", "galat", "nama usaha kosong"),
+        (2, "id", "galat", "id 'X1' sudah dipakai baris 2"),
+    ]
+    generated = stages.take_names(stages.Work.of({"id": [None, "X"]}), id_prefix="IMP-abc-")
+    assert generated.out["id"].tolist() == ["IMP-abc-2", "X"]
+
+
+def test_stage_repair_coordinates_reads_pairs_and_repairs_slips() -> None:
+    work = stages.Work.of(
+        {
+            "lat": ["-7,97898", "112.62849", "abc", None, None, None],
+            "lon": ["112,62849", "-7.97898", None, "112.6", None, None],
+            "koordinat": [None, None, None, None, "-7.94356, 112.60961", None],
+        }
+    )
+    stages.repair_coordinates(work)
+    out = work.out
+    assert out["lat"].round(5).tolist()[:2] == [-7.97898, -7.97898]
+    assert out["lon"].round(5).tolist()[:2] == [112.62849, 112.62849]
+    assert (out.loc[4, "lat"], out.loc[4, "lon"]) == (-7.94356, 112.60961)
+    assert out["_has"].tolist() == [True, True, False, False, True, False]
+    assert out["_written"].tolist() == [True, True, True, True, True, False]
+    assert out["_unlocated"].tolist() == [False, False, True, True, False, False]
+    assert out["_coord_label"].tolist()[4] == "koordinat"
+    assert found(work) == [
+        (1, "lat/lon", "peringatan", REPAIRS["tertukar"]),
+        (2, "lat", "galat", "lintang tidak terbaca: 'abc'"),
+        (3, "lat", "galat", "lintang kosong, bujur terisi"),
+    ]
+
+
+def test_stage_locate_points_refuses_points_outside_the_city() -> None:
+    work = located_frame([KAUMAN[1:], (-7.5, 112.6), None])
+    stages.locate_points(work)
+    assert work.out["_point_kode"].fillna("-").tolist() == [KAUMAN[0], "-", "-"]
+    assert work.out["_outside"].tolist() == [False, True, False]
+    [(pos, column, level, message)] = found(work)
+    assert (pos, column, level) == (1, "lat/lon", "galat")
+    assert message.startswith("di luar Kota Malang")
+
+
+@pytest.mark.parametrize("place_missing", [True, False])
+def test_stage_resolve_wilayah_compares_the_point_with_the_name(place_missing: bool) -> None:
+    work = located_frame(
+        [KAUMAN[1:], KAUMAN[1:], None, None, None],
+        {"kelurahan": ["Kauman", "Dinoyo", "Dinoyoo", "Atlantis", None]},
+    )
+    work.out["_point_kode"] = pd.array([KAUMAN[0], KAUMAN[0], None, None, None], dtype="string")
+    work.out["_outside"] = False
+    stages.resolve_wilayah(work, place_missing=place_missing)
+    out = work.out
+    placed = DINOYO[0] if place_missing else None
+    assert out["kode_kelurahan"].astype(object).where(
+        out["kode_kelurahan"].notna(), None
+    ).tolist() == [
+        KAUMAN[0],
+        KAUMAN[0],
+        placed,
+        None,
+        None,
+    ]
+    assert out["kelurahan"].tolist()[:2] == ["Kauman", "Kauman"]
+    assert out["lat"].notna().tolist() == [True, True, place_missing, False, False]
+    problems = found(work)
+    assert problems[0][:3] == (1, "kelurahan", "peringatan")
+    assert problems[0][3].startswith(
+        "titik koordinat berada di Kelurahan Kauman, bukan Kelurahan Dinoyo seperti tertulis ("
+    )
+    assert problems[1] == (
+        2,
+        "kelurahan",
+        "peringatan",
+        "nama kelurahan 'Dinoyoo' dibaca sebagai Dinoyo",
+    )
+    if place_missing:
+        assert out.loc[2, "presisi_lokasi"] == "kelurahan"
+        assert problems[2][:3] == (2, "koordinat", "peringatan")
+    else:
+        assert problems[2][:3] == (2, "koordinat", "galat")
+    assert problems[3:] == [
+        (3, "kelurahan", "galat", "kelurahan 'Atlantis' tidak dikenal di Kota Malang"),
+        (4, "koordinat", "galat", "koordinat dan kelurahan kosong: lokasi tidak diketahui"),
+    ]
+
+
+def test_stage_classify_sectors() -> None:
+    work = stages.Work.of({"sektor": ["warung makan", "xyzzy", None, "konveski"]})
+    stages.classify_sectors(work)
+    assert work.out["sektor"].tolist() == ["kuliner", "lainnya", "lainnya", "fesyen"]
+    assert [(pos, message) for pos, _, _, message in found(work)] == [
+        (1, "jenis usaha 'xyzzy' tidak dikenali; dimasukkan ke 'lainnya'"),
+        (2, "jenis usaha kosong; dimasukkan ke 'lainnya'"),
+        (3, "jenis usaha 'konveski' dibaca sebagai 'konveksi' (Fesyen)"),
+    ]
+
+
+def test_stage_money_and_size() -> None:
+    work = stages.Work.of(
+        {
+            "omzet": ["Rp 150.000.000", None, "abc", "60 M", None],
+            "omzet_bulanan": [None, "10 jt", None, None, None],
+            "modal": [None, None, None, None, "-5 jt"],
+            "skala": [None, "kecil", None, None, "mikro"],
+        }
+    )
+    stages.money_and_size(work)
+    out = work.out
+    assert out["omzet"].tolist()[:2] == [150e6, 120e6]
+    assert out["skala"].fillna("-").tolist() == ["mikro", "kecil", "-", "-", "mikro"]
+    assert [(pos, level) for pos, _, level, _ in found(work)] == [
+        (1, "peringatan"),  # written kecil, but the omzet says mikro
+        (2, "peringatan"),  # omzet unreadable
+        (2, "peringatan"),  # size unknown
+        (3, "galat"),  # besar: not an UMKM
+        (4, "peringatan"),  # negative aset
+    ]
+    assert found(work)[3][3].startswith("usaha besar menurut omzet Rp60 miliar per tahun")
+
+
+def test_stage_normalise_phone() -> None:
+    work = stages.Work.of({"telepon": ["0812-3456-7890", "123", "0812 3456 7890 / 0813 1111 2222"]})
+    stages.normalise_phone(work)
+    assert work.out["telepon"].fillna("-").tolist() == ["+6281234567890", "-", "+6281234567890"]
+    assert [(pos, message) for pos, _, _, message in found(work)] == [
+        (1, "nomor telepon '123' tidak valid; tidak disimpan"),
+        (2, "lebih dari satu nomor; disimpan yang pertama: +6281234567890"),
+    ]
+
+
+def test_stage_dates_and_status() -> None:
+    work = stages.Work.of(
+        {
+            "tanggal_terkurasi": ["27/11/2025", "kemarin", "1/1/2030"],
+            "status": ["Aktif", "tutup", "entah"],
+            "sentra_id": ["S1", "S9", None],
+        }
+    )
+    stages.dates_and_status(work, today=TODAY, sentra_ids={"S1"}, sumber="berkas.csv")
+    out = work.out
+    assert out["tanggal_terkurasi"].dt.date.tolist() == [dt.date(2025, 11, 27), TODAY, TODAY]
+    assert out["status"].tolist() == ["aktif", "tidak_aktif", "aktif"]
+    assert out["sentra_id"].fillna("-").tolist() == ["S1", "-", "-"]
+    assert out["sumber"].tolist() == ["berkas.csv"] * 3
+    assert [(pos, message) for pos, _, _, message in found(work)] == [
+        (1, "tanggal 'kemarin' tidak terbaca; dipakai tanggal impor"),
+        (1, "sentra 'S9' tidak dikenal; dikosongkan"),
+        (2, "tanggal '1/1/2030' di masa depan; dipakai tanggal impor"),
+        (2, "status 'entah' tidak dikenal; dianggap aktif"),
+    ]
+
+
+def test_stage_mark_duplicates_skips_galat_rows() -> None:
+    work = located_frame([KAUMAN[1:], KAUMAN[1:], KAUMAN[1:], DINOYO[1:]])
+    work.out["id"] = pd.array(["A", "B", "C", "D"], dtype="string")
+    work.out["nama_usaha"] = pd.array(["Toko", "Toko", "Toko", "Bakso"], dtype="string")
+    work.out["telepon"] = pd.array([None, None, None, "+6281299998888"], dtype="string")
+    work.issues.add(np.array([True, False, False, False]), "-", "galat", "rusak")
+    register = pd.DataFrame(
+        {
+            "id": ["TOKO-9"],
+            "nama_usaha": ["Bakso Lain"],
+            "telepon": ["+6281299998888"],
+            "lat": [-7.9],
+            "lon": [112.6],
+        }
+    )
+    stages.mark_duplicates(work, register=register)
+    out = work.out
+    # Row 0 has a galat, so row 2 repeats row 1 (source row 3), not row 0.
+    assert out["_baris_sama"].tolist() == [pd.NA, pd.NA, 3, pd.NA]
+    assert out["_id_sama"].fillna("-").tolist() == ["-", "-", "-", "TOKO-9"]
+    assert out["_alasan"].fillna("-").tolist() == ["-", "-", "nama sama", "telepon sama"]
+    assert found(work)[1:] == [
+        (
+            2,
+            "nama_usaha",
+            "peringatan",
+            "duplikat baris 3 (nama sama, 0 m); dilewati kecuali dipilih impor",
+        ),
+        (
+            3,
+            "nama_usaha",
+            "peringatan",
+            "sudah ada di register: TOKO-9 (telepon sama); dilewati kecuali dipilih perbarui",
+        ),
+    ]
+
+
+def test_finish_plan_turns_problems_into_statuses_and_actions() -> None:
+    source = _table([[None] * len(_HEADERS)] * 3)
+    work = stages.Work.of({"nama_usaha": ["Toko A", None, "Toko C"]})
+    stages.take_names(work, id_prefix="IMP-x-")
+    work.issues.add(np.array([False, False, True]), "Skala", "peringatan", "hati-hati")
+    plan = importer.finish_plan(work, source=source, provided={"nama_usaha"})
+    assert plan.rows["status_baris"].tolist() == ["ok", "galat", "peringatan"]
+    assert plan.rows["tindakan"].tolist() == ["impor", "lewati", "impor"]
+    assert plan.rows["pesan"].tolist() == ["", "nama_usaha: nama usaha kosong", "Skala: hati-hati"]
+    assert plan.issues["row"].tolist() == [3, 4]
+    assert plan.provided == frozenset({"nama_usaha"}) and plan.stored.empty
+
+
+def test_the_stages_in_order_give_plan_import(fixture_files: dict[str, Path]) -> None:
+    source = read_source(fixture_files["csv"])
+    register = stored_register()
+    expected = plan_import(source, register=register, today=TODAY, sentra_ids={"SEN-01"})
+    work = stages.map_columns(source)
+    stages.take_names(work, id_prefix=f"IMP-{source.sha256[:8]}-")
+    stages.repair_coordinates(work)
+    stages.locate_points(work)
+    stages.resolve_wilayah(work)
+    stages.classify_sectors(work)
+    stages.money_and_size(work)
+    stages.normalise_phone(work)
+    stages.dates_and_status(work, today=TODAY, sentra_ids={"SEN-01"}, sumber=source.name)
+    stages.mark_duplicates(work, register=register)
+    plan = importer.finish_plan(
+        work, source=source, provided=importer.provided_columns(work.labels)
+    )
+    pd.testing.assert_frame_equal(plan.rows, expected.rows)
+    pd.testing.assert_frame_equal(plan.issues, expected.issues)
+    assert plan.provided == expected.provided
+
+
+def test_repeated_id_names_the_first_row_as_an_integer():
+    csv = (
+        b"id,nama_usaha,kelurahan,lat,lon\n"
+        b"A1,Warung,Purwantoro,-7.9609,112.6435\n"
+        b",Toko,Purwantoro,-7.9610,112.6436\n"
+        b"A1,Kios,Purwantoro,-7.9611,112.6437\n"
+    )
+    plan = plan_import(read_source(csv, name="x.csv"))
+    assert [p.message for p in plan.problems if "dipakai" in p.message] == [
+        "id 'A1' sudah dipakai baris 2"
+    ]

@@ -12,6 +12,7 @@ computed vectorised; a name shared by very many rows goes through an ``STRtree``
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -93,6 +94,48 @@ def _close_pairs(
     return i[keep], j[keep], dist[keep]
 
 
+@dataclass(frozen=True)
+class _Records:
+    """What duplicates are compared by, one value per row (arrays of one length)."""
+
+    keys: np.ndarray  # name_key, None where missing
+    phones: np.ndarray  # normalised phone, None where missing
+    x: np.ndarray  # metres, EPSG:32749; NaN where not located
+    y: np.ndarray
+    located: np.ndarray  # bool: both coordinates known
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> _Records:
+        n = len(rows)
+        lon = rows["lon"].to_numpy(dtype="float64")
+        lat = rows["lat"].to_numpy(dtype="float64")
+        located = np.isfinite(lon) & np.isfinite(lat)
+        x, y = np.full(n, np.nan), np.full(n, np.nan)
+        if located.any():
+            x[located], y[located] = _metric(lon[located], lat[located])
+        return cls(
+            keys=name_key(rows["nama_usaha"]).to_numpy(dtype=object, na_value=None),
+            phones=rows["telepon"].astype("string").to_numpy(dtype=object, na_value=None),
+            x=x,
+            y=y,
+            located=located,
+        )
+
+
+@dataclass(frozen=True)
+class _Matches:
+    """Per row: what it repeats (a row position or a stored id), why, and how far (metres)."""
+
+    same: np.ndarray
+    why: np.ndarray
+    dist: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int, *, rows: bool) -> _Matches:
+        same = np.full(n, -1, dtype="int64") if rows else np.full(n, None, dtype=object)
+        return cls(same=same, why=np.full(n, None, dtype=object), dist=np.full(n, np.nan))
+
+
 def find_duplicates(
     rows: pd.DataFrame,
     *,
@@ -121,83 +164,98 @@ def find_duplicates(
         business it repeats, missing if none), ``alasan_id`` (``"id"``, ``"telepon"`` or
         ``"nama"``) and ``jarak_id_m``.
     """
-    n = len(rows)
-    keys = name_key(rows["nama_usaha"]).to_numpy(dtype=object, na_value=None)
-    phones = rows["telepon"].astype("string").to_numpy(dtype=object, na_value=None)
-    lon = rows["lon"].to_numpy(dtype="float64")
-    lat = rows["lat"].to_numpy(dtype="float64")
-    located = np.isfinite(lon) & np.isfinite(lat)
-    x, y = np.full(n, np.nan), np.full(n, np.nan)
-    if located.any():
-        x[located], y[located] = _metric(lon[located], lat[located])
-
-    same_row = np.full(n, -1, dtype="int64")
-    why_row = np.full(n, None, dtype=object)
-    dist_row = np.full(n, np.nan)
-
-    # Same phone: every later row points at the first one with that number.
-    first_by_phone: dict[str, int] = {}
-    for i, phone in enumerate(phones):
-        if phone is None:
-            continue
-        if phone in first_by_phone:
-            same_row[i], why_row[i] = first_by_phone[phone], "telepon"
-        else:
-            first_by_phone[phone] = i
-    # Same name within the radius: an earlier row of the file.
-    idx = np.flatnonzero(located & pd.notna(keys))
-    if len(idx) > 1:
-        k = keys[idx]
-        later, earlier, dist = _close_pairs(k, (x[idx], y[idx]), k, (x[idx], y[idx]), radius_m)
-        keep = earlier < later
-        later, earlier, dist = idx[later[keep]], idx[earlier[keep]], dist[keep]
-        order = np.lexsort((earlier, later))
-        later, earlier, dist = later[order], earlier[order], dist[order]
-        first = np.r_[True, later[1:] != later[:-1]] if len(later) else np.array([], bool)
-        for i, j, d in zip(later[first], earlier[first], dist[first], strict=True):
-            if same_row[i] == -1 or j < same_row[i]:
-                same_row[i], why_row[i], dist_row[i] = j, "nama", d
-
-    same_id = np.full(n, None, dtype=object)
-    why_id = np.full(n, None, dtype=object)
-    dist_id = np.full(n, np.nan)
+    records = _Records.of(rows)
+    within = _Matches.empty(len(rows), rows=True)
+    _same_phone_earlier(records, within)
+    _same_name_earlier(records, within, radius_m=radius_m)
+    stored = _Matches.empty(len(rows), rows=False)
     if register is not None and len(register):
-        stored_ids = register["id"].astype("string").to_numpy(dtype=object, na_value=None)
-        if "id" in rows:
-            given = rows["id"].astype("string").to_numpy(dtype=object, na_value=None)
-            known = set(stored_ids)
-            for i, value in enumerate(given):
-                if value is not None and value in known:
-                    same_id[i], why_id[i] = value, "id"
-        stored_phones = register["telepon"].astype("string").to_numpy(dtype=object, na_value=None)
-        id_by_phone: dict[str, str] = {}
-        for sid, phone in zip(stored_ids, stored_phones, strict=True):
-            if phone is not None:
-                id_by_phone.setdefault(phone, sid)
-        for i, phone in enumerate(phones):
-            if same_id[i] is None and phone is not None and phone in id_by_phone:
-                same_id[i], why_id[i] = id_by_phone[phone], "telepon"
-        s_lon = register["lon"].to_numpy(dtype="float64")
-        s_lat = register["lat"].to_numpy(dtype="float64")
-        s_keys = name_key(register["nama_usaha"]).to_numpy(dtype=object, na_value=None)
-        s_ok = np.flatnonzero(np.isfinite(s_lon) & np.isfinite(s_lat) & pd.notna(s_keys))
-        todo = np.flatnonzero(located & pd.notna(keys) & pd.isna(same_id))
-        if len(s_ok) and len(todo):
-            s_xy = _metric(s_lon[s_ok], s_lat[s_ok])
-            a, b, dist = _close_pairs(keys[todo], (x[todo], y[todo]), s_keys[s_ok], s_xy, radius_m)
-            mine, theirs = todo[a], s_ok[b]
-            order = np.lexsort((dist, mine))
-            for i, j, d in zip(mine[order], theirs[order], dist[order], strict=True):
-                if same_id[i] is None:
-                    same_id[i], why_id[i], dist_id[i] = stored_ids[j], "nama", d
+        given = rows.get("id")
+        _stored_same_id_or_phone(records, given, register, stored)
+        _stored_same_name(records, register, stored, radius_m=radius_m)
     return pd.DataFrame(
         {
-            "baris_sama": same_row,
-            "alasan_baris": pd.array(why_row, dtype="string"),
-            "jarak_baris_m": dist_row,
-            "id_sama": pd.array(same_id, dtype="string"),
-            "alasan_id": pd.array(why_id, dtype="string"),
-            "jarak_id_m": dist_id,
+            "baris_sama": within.same,
+            "alasan_baris": pd.array(within.why, dtype="string"),
+            "jarak_baris_m": within.dist,
+            "id_sama": pd.array(stored.same, dtype="string"),
+            "alasan_id": pd.array(stored.why, dtype="string"),
+            "jarak_id_m": stored.dist,
         },
         index=rows.index,
     )
+
+
+def _same_phone_earlier(records: _Records, found: _Matches) -> None:
+    """Point every row at the first earlier row with the same phone number."""
+    first_by_phone: dict[str, int] = {}
+    for i, phone in enumerate(records.phones):
+        if phone is None:
+            continue
+        if phone in first_by_phone:
+            found.same[i], found.why[i] = first_by_phone[phone], "telepon"
+        else:
+            first_by_phone[phone] = i
+
+
+def _same_name_earlier(records: _Records, found: _Matches, *, radius_m: float) -> None:
+    """Point rows at the earliest earlier row of the same name within ``radius_m``.
+
+    A row already pointing at an earlier row (by phone) keeps whichever row is earlier.
+    """
+    keys, x, y = records.keys, records.x, records.y
+    idx = np.flatnonzero(records.located & pd.notna(keys))
+    if len(idx) <= 1:
+        return
+    k = keys[idx]
+    later, earlier, dist = _close_pairs(k, (x[idx], y[idx]), k, (x[idx], y[idx]), radius_m)
+    keep = earlier < later
+    later, earlier, dist = idx[later[keep]], idx[earlier[keep]], dist[keep]
+    order = np.lexsort((earlier, later))
+    later, earlier, dist = later[order], earlier[order], dist[order]
+    first = np.r_[True, later[1:] != later[:-1]] if len(later) else np.array([], bool)
+    for i, j, d in zip(later[first], earlier[first], dist[first], strict=True):
+        if found.same[i] == -1 or j < found.same[i]:
+            found.same[i], found.why[i], found.dist[i] = j, "nama", d
+
+
+def _stored_same_id_or_phone(
+    records: _Records, given: pd.Series | None, register: pd.DataFrame, found: _Matches
+) -> None:
+    """Match rows to the stored business with the id they give, else the first with their phone."""
+    stored_ids = register["id"].astype("string").to_numpy(dtype=object, na_value=None)
+    if given is not None:
+        known = set(stored_ids)
+        for i, value in enumerate(given.astype("string").to_numpy(dtype=object, na_value=None)):
+            if value is not None and value in known:
+                found.same[i], found.why[i] = value, "id"
+    stored_phones = register["telepon"].astype("string").to_numpy(dtype=object, na_value=None)
+    id_by_phone: dict[str, str] = {}
+    for sid, phone in zip(stored_ids, stored_phones, strict=True):
+        if phone is not None:
+            id_by_phone.setdefault(phone, sid)
+    for i, phone in enumerate(records.phones):
+        if found.same[i] is None and phone is not None and phone in id_by_phone:
+            found.same[i], found.why[i] = id_by_phone[phone], "telepon"
+
+
+def _stored_same_name(
+    records: _Records, register: pd.DataFrame, found: _Matches, *, radius_m: float
+) -> None:
+    """Match rows not matched yet to the nearest stored business of the same name (``radius_m``)."""
+    stored_ids = register["id"].astype("string").to_numpy(dtype=object, na_value=None)
+    s_lon = register["lon"].to_numpy(dtype="float64")
+    s_lat = register["lat"].to_numpy(dtype="float64")
+    s_keys = name_key(register["nama_usaha"]).to_numpy(dtype=object, na_value=None)
+    s_ok = np.flatnonzero(np.isfinite(s_lon) & np.isfinite(s_lat) & pd.notna(s_keys))
+    keys, x, y = records.keys, records.x, records.y
+    todo = np.flatnonzero(records.located & pd.notna(keys) & pd.isna(found.same))
+    if not len(s_ok) or not len(todo):
+        return
+    s_xy = _metric(s_lon[s_ok], s_lat[s_ok])
+    a, b, dist = _close_pairs(keys[todo], (x[todo], y[todo]), s_keys[s_ok], s_xy, radius_m)
+    mine, theirs = todo[a], s_ok[b]
+    order = np.lexsort((dist, mine))
+    for i, j, d in zip(mine[order], theirs[order], dist[order], strict=True):
+        if found.same[i] is None:
+            found.same[i], found.why[i], found.dist[i] = stored_ids[j], "nama", d

@@ -8,12 +8,16 @@ The flow, each step a pure function a test can call:
 3. :func:`plan_import` repairs and validates every row and returns an :class:`ImportPlan`: the
    register rows it would write, a status per row (``ok``, ``peringatan``, ``galat``), every
    problem with its row and column, the duplicates it found and what to do with each
-   (``impor``, ``lewati``, ``perbarui``). Nothing is written.
+   (``impor``, ``lewati``, ``perbarui``). Nothing is written. It runs the stages of
+   :mod:`geo.ingest.stages` over one working frame (map columns -> names -> repair
+   coordinates -> resolve wilayah -> sector, size, money, phone, date -> duplicates), then
+   :func:`finish_plan`; each stage can run alone.
 4. :meth:`ImportPlan.with_actions` lets the user decide the duplicates;
    :meth:`ImportPlan.report` (and :func:`report_csv`, :func:`report_xlsx`) is the row-level
    report in Bahasa Indonesia.
-5. :func:`commit_import` writes all accepted rows or none, as one import batch with the file's
-   name and SHA-256; :func:`undo_import` undoes a batch, restoring updated rows exactly.
+5. :func:`geo.services.imports.commit_import` writes all accepted rows or none, as one import
+   batch with the file's name and SHA-256; :func:`geo.services.imports.undo_import` undoes a
+   batch, restoring updated rows exactly (the services write; this module only plans).
 
 Repairs and checks made by :func:`plan_import` (each named in the report):
 
@@ -47,32 +51,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import Transformer
 
 from geo import wilayah
-from geo.core import audit
-from geo.core.register import PRESISI_LOKASI, SECTORS, UMKM_COLUMNS, classify_size, to_geodataframe
-from geo.core.settings import CRS_METRIC, CRS_STORAGE
-from geo.ingest.coordinates import REPAIRS, parse_coordinates, parse_pairs, repair_lat_lon
-from geo.ingest.duplicates import find_duplicates
-from geo.ingest.headers import check_mapping, guess_mapping, header_key
-from geo.ingest.money import format_rupiah, parse_rupiah
-from geo.ingest.phone import normalise_phones
+from geo.core.register import to_geodataframe
+from geo.core.rows import Problem
+from geo.ingest import stages
 from geo.ingest.readers import SourceError, SourceTable, read_source
-from geo.ingest.sectors import classify_business_types
-
-if TYPE_CHECKING:
-    from geo.store.database import Store
 
 __all__ = [
     "ACTIONS",
@@ -84,15 +75,14 @@ __all__ = [
     "Problem",
     "RegisterImportError",
     "SourceError",
-    "commit_import",
-    "import_file",
+    "finish_plan",
     "plan_import",
     "problems_text",
+    "provided_columns",
     "read_register_csv",
     "read_source",
     "report_csv",
     "report_xlsx",
-    "undo_import",
 ]
 
 #: Row statuses, best first.
@@ -115,7 +105,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
 Progress = Callable[[float, str], None]
 
 #: Register columns an import writes (the register plus ``presisi_lokasi``).
-_OUTPUT_COLUMNS: dict[str, str] = {**UMKM_COLUMNS, "presisi_lokasi": "string"}
+_OUTPUT_COLUMNS: dict[str, str] = stages.OUTPUT_COLUMNS
 # Field of the mapping -> register columns it provides (for updates of stored businesses).
 _PROVIDES: dict[str, tuple[str, ...]] = {
     "lat": ("lat", "lon", "kode_kelurahan", "presisi_lokasi"),
@@ -127,77 +117,8 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "omzet_bulanan": ("omzet", "skala"),
     "modal": ("modal", "skala"),
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EMPTY_MARKERS = frozenset(
-    {"-", "--", "---", "—", "–", ".", "n/a", "na", "#n/a", "null", "none", "nan", "?"}
-    | {"tidak ada", "belum ada", "tidak diketahui", "kosong"}
-)
-_SIZE_WORDS: dict[str, str] = {
-    "mikro": "mikro",
-    "micro": "mikro",
-    "umi": "mikro",
-    "usaha mikro": "mikro",
-    "kecil": "kecil",
-    "small": "kecil",
-    "usaha kecil": "kecil",
-    "menengah": "menengah",
-    "medium": "menengah",
-    "usaha menengah": "menengah",
-    "besar": "besar",
-    "usaha besar": "besar",
-}
-_STATUS_WORDS: dict[str, str] = {
-    "aktif": "aktif",
-    "active": "aktif",
-    "ya": "aktif",
-    "buka": "aktif",
-    "beroperasi": "aktif",
-    "berjalan": "aktif",
-    "1": "aktif",
-    "tidak aktif": "tidak_aktif",
-    "nonaktif": "tidak_aktif",
-    "non aktif": "tidak_aktif",
-    "inactive": "tidak_aktif",
-    "tidak": "tidak_aktif",
-    "tutup": "tidak_aktif",
-    "berhenti": "tidak_aktif",
-    "0": "tidak_aktif",
-}
-_MONTHS: dict[str, int] = {
-    **dict.fromkeys(("jan", "januari", "january"), 1),
-    **dict.fromkeys(("feb", "februari", "pebruari", "february"), 2),
-    **dict.fromkeys(("mar", "maret", "march"), 3),
-    **dict.fromkeys(("apr", "april"), 4),
-    **dict.fromkeys(("mei", "may"), 5),
-    **dict.fromkeys(("jun", "juni", "june"), 6),
-    **dict.fromkeys(("jul", "juli", "july"), 7),
-    **dict.fromkeys(("agu", "agt", "ags", "agustus", "aug", "august"), 8),
-    **dict.fromkeys(("sep", "sept", "september"), 9),
-    **dict.fromkeys(("okt", "oktober", "oct", "october"), 10),
-    **dict.fromkeys(("nov", "nop", "november", "nopember"), 11),
-    **dict.fromkeys(("des", "desember", "dec", "december"), 12),
-}
-
 
 # --- Problems ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a source file: where (file, row, column), what, and how bad.
-
-    ``level`` is ``"galat"`` (the row cannot be imported) or ``"peringatan"`` (it can, as
-    repaired or as said in the message).
-    """
-
-    file: str
-    row: int
-    column: str
-    message: str
-    level: str = "galat"
-
-    def __str__(self) -> str:
-        return f"{self.file}, baris {self.row}, kolom {self.column}: {self.message}"
 
 
 class RegisterImportError(ValueError):
@@ -208,62 +129,6 @@ class RegisterImportError(ValueError):
         head = "\n".join(str(p) for p in problems[:20])
         more = f"\n... dan {len(problems) - 20} masalah lain" if len(problems) > 20 else ""
         super().__init__(f"{len(problems)} masalah, tidak ada yang disimpan:\n{head}{more}")
-
-
-class _Issues:
-    """Collects problems as (row position, column, level, message), vectorised by mask."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.pos: list[np.ndarray] = []
-        self.column: list[np.ndarray] = []
-        self.level: list[str] = []
-        self.count: list[int] = []
-        self.message: list[np.ndarray] = []
-
-    def add(
-        self,
-        mask: pd.Series | np.ndarray,
-        column: str | pd.Series,
-        level: str,
-        message: str | pd.Series | Callable[[], str | pd.Series],
-    ) -> None:
-        """Record a problem for every row of ``mask``.
-
-        ``message`` is one text, one per row (a Series over all rows), or a function giving
-        either: it is called only when ``mask`` selects a row, so that the (costly) texts of
-        problems no row has are never built.
-        """
-        where = np.flatnonzero(np.asarray(mask, dtype=bool))
-        if not len(where):
-            return
-        if callable(message):
-            message = message()
-        self.pos.append(where)
-        if isinstance(column, str):
-            self.column.append(np.full(len(where), column, dtype=object))
-        else:
-            self.column.append(column.to_numpy(dtype=object)[where])
-        if isinstance(message, str):
-            self.message.append(np.full(len(where), message, dtype=object))
-        else:
-            self.message.append(message.to_numpy(dtype=object)[where])
-        self.level.append(level)
-        self.count.append(len(where))
-
-    def frame(self) -> pd.DataFrame:
-        if not self.pos:
-            return pd.DataFrame({"pos": [], "column": [], "level": [], "message": []}).astype(
-                {"pos": "int64"}
-            )
-        return pd.DataFrame(
-            {
-                "pos": np.concatenate(self.pos),
-                "column": np.concatenate(self.column),
-                "level": np.repeat(self.level, self.count),
-                "message": np.concatenate(self.message),
-            }
-        )
 
 
 # --- The plan ---------------------------------------------------------------------------------
@@ -433,90 +298,8 @@ def _register_frame(rows: pd.DataFrame) -> gpd.GeoDataFrame:
     return to_geodataframe(frame)
 
 
-# --- Cell cleaning and parsing ----------------------------------------------------------------
-
-
-def _clean(values: pd.Series) -> pd.Series:
-    """Strip control characters and spaces; empty cells and "-", "n/a", ... become missing."""
-    text = values.astype("string").str.replace(_CONTROL.pattern, "", regex=True).str.strip()
-    empty = (text == "") | text.str.lower().isin(_EMPTY_MARKERS)
-    return text.mask(empty.fillna(True).astype(bool))
-
-
-def _parse_date(text: str) -> dt.date | None:
-    t = text.strip().lower()
-    try:
-        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d.*)?", t)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})", t)
-        if m:
-            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-            return dt.date(year, int(m[2]), int(m[1]))  # day first, as written in Indonesia
-        m = re.fullmatch(r"(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.,]+(\d{4})", t)
-        if m and m[2] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1]))
-        m = re.fullmatch(r"(\d{5})(?:\.0+)?", t)
-        if m and 30_000 < int(m[1]) < 80_000:  # a spreadsheet's serial day number
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(m[1]))
-    except (ValueError, OverflowError):
-        return None
-    return None
-
-
-def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return (dates as datetime64[s], unreadable mask) for a column of date cells."""
-    present = values.notna()
-    cache = {u: _parse_date(u) for u in values[present].unique()}
-    days = [cache[u] for u in values[present].tolist()]
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
-    out[present] = np.array(
-        [np.datetime64(d, "s") if d is not None else np.datetime64("NaT") for d in days],
-        dtype="datetime64[s]",
-    )
-    unreadable = present & out.isna()
-    return out, unreadable
-
-
-def _normalise_kode(values: pd.Series, known: set[str]) -> tuple[pd.Series, pd.Series]:
-    """Kelurahan codes with or without dots -> ``35.73.KK.LLLL``; (codes, unknown mask)."""
-    digits = values.str.replace(r"[^0-9]", "", regex=True)
-    dotted = (
-        digits.str.slice(0, 2)
-        + "."
-        + digits.str.slice(2, 4)
-        + "."
-        + digits.str.slice(4, 6)
-        + "."
-        + digits.str.slice(6, 10)
-    )
-    ok = (digits.str.len() == 10).fillna(False) & dotted.isin(known).fillna(False)
-    return dotted.where(ok), values.notna() & ~ok
-
-
-def _map_distinct(values: pd.Series, func: Callable[[float], str]) -> pd.Series:
-    """Apply ``func`` once per distinct value (missing values give missing)."""
-    distinct = values.dropna().unique()
-    table = pd.Series([func(v) for v in distinct], index=distinct, dtype="string")
-    return values.map(table).astype("string")
-
-
-def _lookup(values: pd.Series, words: Mapping[str, str]) -> pd.Series:
-    """Look each cell up in ``words`` by its :func:`~geo.ingest.headers.header_key` (or missing)."""
-    distinct = values.dropna().unique()
-    table = pd.Series([words.get(header_key(v)) for v in distinct], index=distinct, dtype="string")
-    return values.map(table).astype("string")
-
-
 def _noop(_fraction: float, _message: str) -> None:
     return None
-
-
-def _quote(values: pd.Series, limit: int = 60) -> pd.Series:
-    """Cell values quoted for a message, long ones shortened."""
-    text = values.astype("string").fillna("")
-    short = text.where(text.str.len() <= limit, text.str.slice(0, limit - 1) + "…")
-    return "'" + short + "'"
 
 
 # --- Planning ---------------------------------------------------------------------------------
@@ -534,6 +317,10 @@ def plan_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Repair and validate every row of a source file; decide nothing is stored yet.
+
+    Runs the stages of :mod:`geo.ingest.stages` in order (map columns -> names and ids ->
+    repair coordinates -> points in kelurahan -> kelurahan as written -> sector, money and
+    size, phone, date and status -> duplicates), then :func:`finish_plan`.
 
     Parameters
     ----------
@@ -565,602 +352,125 @@ def plan_import(
     """
     report = progress or _noop
     kel = wilayah.kelurahan() if kel is None else kel
-    today = today or dt.date.today()
-    headers = source.headers
-    chosen = dict(guess_mapping(headers) if mapping is None else mapping)
-    mapping_problems = [f"kolom {h!r} tidak ada di berkas" for h in chosen if h not in headers]
-    applied: dict[str, str | None] = {h: chosen.get(h) for h in headers}
-    mapping_problems += check_mapping(applied)
-    by_field = {f: h for h, f in applied.items() if f is not None}
-    n = len(source.cells)
-    index = pd.RangeIndex(n)
-    issues = _Issues(n)
-    cells = source.cells.reset_index(drop=True)
+    work = stages.map_columns(source, mapping=mapping)
     report(0.05, "Membaca kolom")
-
-    def col(code: str) -> pd.Series:
-        header = by_field.get(code)
-        if header is None:
-            return pd.Series(pd.NA, index=index, dtype="string")
-        return _clean(cells[header])
-
-    def label(code: str) -> str:
-        return by_field.get(code, code)
-
-    out = pd.DataFrame(index=index)
-    for column, dtype in _OUTPUT_COLUMNS.items():
-        out[column] = pd.Series(pd.NA if dtype == "string" else np.nan, index=index).astype(dtype)
-    out["kelurahan"] = pd.Series(pd.NA, index=index, dtype="string")
-
-    if n and source.overflow:
-        extra = pd.Series(source.rows).map(source.overflow)
-        issues.add(
-            extra.notna(),
-            "-",
-            "galat",
-            lambda: (
-                "baris berisi "
-                + extra.fillna(0).astype(int).astype(str)
-                + " sel lebih banyak dari judul kolom (pemisah di dalam nilai?)"
-            ),
-        )
-
-    if mapping_problems or not n:
-        for problem in mapping_problems:
-            issues.add(np.ones(n, bool), "-", "galat", f"pemetaan kolom: {problem}")
-        out["nama_usaha"] = col("nama_usaha")
-        return _finish(source, applied, mapping_problems, place_missing, out, issues, None, set())
-
-    # --- names and ids ------------------------------------------------------------------------
-    out["nama_usaha"] = col("nama_usaha")
-    issues.add(out["nama_usaha"].isna(), label("nama_usaha"), "galat", "nama usaha kosong")
-    for column in ("pemilik", "alamat"):
-        out[column] = col(column)
-    given_id = col("id")
-    rows_no = pd.Series(source.rows, index=index)
-    generated = f"IMP-{source.sha256[:8]}-" + rows_no.astype(str)
-    out["id"] = given_id.fillna(generated).astype("string")
-    repeated = given_id.notna() & given_id.duplicated(keep="first")
-    if repeated.any():
-        first_row = rows_no.groupby(given_id).transform("min")
-        issues.add(
-            repeated,
-            label("id"),
-            "galat",
-            lambda: "id " + _quote(given_id) + " sudah dipakai baris " + first_row.astype(str),
-        )
+    if work.mapping_problems or not work.n:
+        work.out["nama_usaha"] = work.col("nama_usaha")
+        return finish_plan(work, source=source, place_missing=place_missing)
+    stages.take_names(work, id_prefix=f"IMP-{source.sha256[:8]}-")
     report(0.15, "Membaca koordinat")
-
-    # --- coordinates --------------------------------------------------------------------------
-    lat_text, lon_text, pair_col = col("lat"), col("lon"), col("koordinat")
-    lat_p, lon_p = parse_coordinates(lat_text), parse_coordinates(lon_text)
-    lat, lon = lat_p["value"].copy(), lon_p["value"].copy()
-    coord_label = pd.Series(f"{label('lat')}/{label('lon')}", index=index, dtype=object)
-    single_ok = lat.notna() & lon.notna()
-    pair_in_lat = lat_text.notna() & lat_p["unreadable"] & lon_text.isna()
-    pair_text = pair_col.where(~single_ok)
-    from_lat = pair_text.isna() & pair_in_lat
-    pair_text = pair_text.fillna(lat_text.where(pair_in_lat))
-    pairs = parse_pairs(pair_text)
-    use_pair = ~single_ok & pairs["lat"].notna() & pairs["lon"].notna()
-    lat[use_pair], lon[use_pair] = pairs["lat"][use_pair], pairs["lon"][use_pair]
-    coord_label[use_pair & ~from_lat] = label("koordinat")
-    coord_label[use_pair & from_lat] = label("lat")
-    has = lat.notna() & lon.notna()
-    written = lat_text.notna() | lon_text.notna() | pair_col.notna()
-    # What could not be read, when it left the row without a location.
-    bad_lat = lat_p["unreadable"] & ~has & ~from_lat
-    bad_lon = lon_p["unreadable"] & ~has
-    issues.add(bad_lat, label("lat"), "galat", lambda: "lintang tidak terbaca: " + _quote(lat_text))
-    issues.add(bad_lon, label("lon"), "galat", lambda: "bujur tidak terbaca: " + _quote(lon_text))
-    bad_pair = pairs["unreadable"] & ~has
-    issues.add(
-        bad_pair & ~from_lat,
-        label("koordinat"),
-        "galat",
-        lambda: (
-            "koordinat tidak terbaca: " + _quote(pair_col) + " (tulis 'lintang, bujur', mis. "
-            "-7.9666, 112.6345)"
-        ),
-    )
-    issues.add(
-        bad_pair & from_lat,
-        label("lat"),
-        "galat",
-        lambda: "lintang tidak terbaca: " + _quote(lat_text),
-    )
-    half = ~has & ~bad_lat & ~bad_lon & ~bad_pair & (lat.notna() ^ lon.notna())
-    issues.add(half & lat.isna(), label("lat"), "galat", "lintang kosong, bujur terisi")
-    issues.add(half & lon.isna(), label("lon"), "galat", "bujur kosong, lintang terisi")
-    unreadable_location = bad_lat | bad_lon | bad_pair | half
-    # The unreadable half of a row that is located anyway: say it was ignored.
-    issues.add(
-        (lat_p["unreadable"] | lon_p["unreadable"]) & has & ~from_lat & use_pair,
-        coord_label,
-        "peringatan",
-        lambda: "lintang/bujur tidak terbaca dan diabaikan; dipakai kolom " + label("koordinat"),
-    )
-    repaired = repair_lat_lon(lat, lon)
-    lat, lon = repaired["lat"], repaired["lon"]
-    fixed = repaired["perbaikan"]
-    issues.add(fixed.notna(), coord_label, "peringatan", lambda: fixed.map(REPAIRS).astype(object))
+    stages.repair_coordinates(work)
     report(0.3, "Mencocokkan titik dengan batas kelurahan")
-    assigned = wilayah.assign_kelurahan(lon.where(has), lat.where(has), kel=kel)
-    point_kode = assigned["kode_kelurahan"].set_axis(index)
-    outside = has & point_kode.isna()
-    issues.add(
-        outside, coord_label, "galat", lambda: assigned["alasan"].set_axis(index).astype(object)
-    )
-
-    # --- kelurahan as written -----------------------------------------------------------------
+    stages.locate_points(work, kel=kel)
     report(0.45, "Mencocokkan nama kelurahan")
-    kel_names = pd.Series(kel["nama"].astype(str).to_numpy(), index=kel["kode"].astype(str))
-    kec_of = pd.Series(kel["kecamatan"].astype(str).to_numpy(), index=kel["kode"].astype(str))
-    codes = set(kel_names.index)
-    kode_text = col("kode_kelurahan")
-    stated_kode, bad_kode = _normalise_kode(kode_text, codes)
-    name_text, kec_text = col("kelurahan"), col("kecamatan")
-    resolved = _resolve_names(name_text, kec_text)
-    retry = name_text.notna() & resolved["kode"].isna() & kec_text.notna()
-    if retry.any():
-        no_kec = pd.Series(pd.NA, index=name_text[retry].index, dtype="string")
-        loose = _resolve_names(name_text[retry], no_kec)
-        resolved.loc[retry, ["kode", "nama", "confidence"]] = loose.to_numpy()
-        wrong_kec = retry & resolved["kode"].notna()
-        issues.add(
-            wrong_kec,
-            label("kecamatan"),
-            "peringatan",
-            lambda: (
-                "Kelurahan "
-                + resolved["nama"].fillna("")
-                + " berada di Kecamatan "
-                + resolved["kode"].map(kec_of).fillna("")
-                + ", bukan "
-                + _quote(kec_text)
-            ),
-        )
-    name_kode = resolved["kode"].astype("string")
-    typo = name_kode.notna() & (resolved["confidence"].astype(float) < 1.0)
-    issues.add(
-        typo,
-        label("kelurahan"),
-        "peringatan",
-        lambda: (
-            "nama kelurahan " + _quote(name_text) + " dibaca sebagai " + resolved["nama"].fillna("")
-        ),
-    )
-    both = stated_kode.notna() & name_kode.notna() & (stated_kode != name_kode)
-    issues.add(
-        both.fillna(False),
-        label("kode_kelurahan"),
-        "peringatan",
-        lambda: (
-            "kode "
-            + stated_kode.fillna("")
-            + " bukan kode Kelurahan "
-            + resolved["nama"].fillna("")
-            + "; dipakai kodenya"
-        ),
-    )
-    stated = stated_kode.fillna(name_kode).astype("string")
-    unknown_name = name_text.notna() & name_kode.isna() & stated_kode.isna()
-    for mask, column, word, text in (
-        (unknown_name, label("kelurahan"), "kelurahan ", name_text),
-        (bad_kode & name_kode.isna(), label("kode_kelurahan"), "kode ", kode_text),
-    ):
-        with_point = mask & point_kode.notna()
-        issues.add(
-            with_point,
-            column,
-            "peringatan",
-            lambda word=word, text=text: (
-                word
-                + _quote(text)
-                + " tidak dikenal di Kota Malang; dipakai kelurahan dari koordinat: "
-                + point_kode.map(kel_names).fillna("")
-            ),
-        )
-        issues.add(
-            mask & ~with_point,
-            column,
-            "galat",
-            lambda word=word, text=text: word + _quote(text) + " tidak dikenal di Kota Malang",
-        )
-    # A point in another kelurahan than written: the point decides, both are named.
-    differs = (point_kode.notna() & stated.notna() & (point_kode != stated)).fillna(False)
-    if differs.any():
-        metres = _distance_to_kelurahan(lon[differs], lat[differs], stated[differs], kel)
-        stated_label = label("kelurahan") if "kelurahan" in by_field else label("kode_kelurahan")
-        issues.add(
-            differs,
-            stated_label,
-            "peringatan",
-            lambda: (
-                "titik koordinat berada di Kelurahan "
-                + point_kode.map(kel_names).fillna("")
-                + ", bukan Kelurahan "
-                + stated.map(kel_names).fillna("")
-                + " seperti tertulis ("
-                + metres.map(_format_metres).reindex(index).fillna("")
-                + " dari batasnya); dipakai kelurahan dari titik"
-            ),
-        )
-    kode = point_kode.where(has, stated).astype("string")
-    # No coordinates at all: place inside the kelurahan when asked.
-    missing = ~written & ~unreadable_location
-    placeable = missing & stated.notna()
-    if place_missing and placeable.any():
-        points = kel.set_index(kel["kode"].astype(str)).geometry.representative_point()
-        lon[placeable] = stated[placeable].map(points.x).astype(float)
-        lat[placeable] = stated[placeable].map(points.y).astype(float)
-        out.loc[placeable, "presisi_lokasi"] = "kelurahan"
-        issues.add(
-            placeable,
-            "koordinat",
-            "peringatan",
-            lambda: (
-                "koordinat kosong; ditempatkan di titik dalam Kelurahan "
-                + stated.map(kel_names).fillna("")
-                + " (presisi_lokasi = kelurahan)"
-            ),
-        )
-    elif placeable.any():
-        issues.add(
-            placeable,
-            "koordinat",
-            "galat",
-            lambda: (
-                "koordinat kosong; bisa ditempatkan di Kelurahan "
-                + stated.map(kel_names).fillna("")
-                + " bila opsi 'tempatkan di kelurahan' dipilih"
-            ),
-        )
-    issues.add(
-        missing & stated.isna() & ~unknown_name & ~bad_kode,
-        "koordinat",
-        "galat",
-        "koordinat dan kelurahan kosong: lokasi tidak diketahui",
-    )
-    located = has & ~outside | (placeable & place_missing)
-    out["lat"] = lat.where(located)
-    out["lon"] = lon.where(located)
-    out["kode_kelurahan"] = kode.where(located)
-    out["kelurahan"] = out["kode_kelurahan"].map(kel_names).astype("string")
-    presisi_text = col("presisi_lokasi")
-    presisi_ok = presisi_text.str.lower().isin(list(PRESISI_LOKASI)).fillna(False)
-    out.loc[has & presisi_ok, "presisi_lokasi"] = presisi_text[has & presisi_ok].str.lower()
-    issues.add(
-        presisi_text.notna() & ~presisi_ok,
-        label("presisi_lokasi"),
-        "peringatan",
-        lambda: (
-            "presisi lokasi "
-            + _quote(presisi_text)
-            + " tidak dikenal; pilihan: "
-            + ", ".join(PRESISI_LOKASI)
-        ),
-    )
+    stages.resolve_wilayah(work, kel=kel, place_missing=place_missing)
     report(0.6, "Sektor, skala, telepon")
-
-    # --- sector -------------------------------------------------------------------------------
-    sector_text = col("sektor")
-    sectors = classify_business_types(sector_text)
-    out["sektor"] = sectors["sektor"]
-    issues.add(
-        sectors["cara"] == "tidak",
-        label("sektor"),
-        "peringatan",
-        lambda: "jenis usaha " + _quote(sector_text) + " tidak dikenali; dimasukkan ke 'lainnya'",
+    stages.classify_sectors(work)
+    stages.money_and_size(work)
+    stages.normalise_phone(work)
+    stages.dates_and_status(
+        work, today=today or dt.date.today(), sentra_ids=sentra_ids, sumber=source.name
     )
-    issues.add(
-        sectors["cara"] == "mirip",
-        label("sektor"),
-        "peringatan",
-        lambda: (
-            "jenis usaha "
-            + _quote(sector_text)
-            + " dibaca sebagai '"
-            + sectors["kata_kunci"].fillna("")
-            + "' ("
-            + sectors["sektor"].map({c: s.label_id for c, s in SECTORS.items()}).fillna("")
-            + ")"
-        ),
-    )
-    issues.add(
-        sectors["cara"] == "kosong",
-        label("sektor"),
-        "peringatan",
-        "jenis usaha kosong; dimasukkan ke 'lainnya'",
-    )
-
-    # --- money and size -----------------------------------------------------------------------
-    money: dict[str, pd.Series] = {}
-    for code, word in (("omzet", "omzet"), ("omzet_bulanan", "omzet per bulan"), ("modal", "aset")):
-        text = col(code)
-        parsed = parse_rupiah(text)
-        value = parsed["value"]
-        issues.add(
-            parsed["unreadable"],
-            label(code),
-            "peringatan",
-            lambda word=word, text=text: f"{word} tidak terbaca: " + _quote(text) + "; dikosongkan",
-        )
-        negative = value < 0
-        issues.add(negative, label(code), "peringatan", f"{word} negatif; dikosongkan")
-        money[code] = value.where(~negative)
-    omzet = money["omzet"].fillna(money["omzet_bulanan"] * 12)
-    out["omzet"], out["modal"] = omzet, money["modal"]
-    derived = classify_size(modal=money["modal"], omzet=omzet)
-    size_text = col("skala")
-    size_key = _lookup(size_text, _SIZE_WORDS)
-    unknown_size = size_text.notna() & size_key.isna()
-    skala = size_key.where(unknown_size.eq(False), pd.NA).fillna(derived).astype("string")
-
-    @functools.cache
-    def money_text() -> pd.Series:
-        return (
-            pd.Series(np.where(omzet.notna(), "omzet ", "aset "), index=index)
-            + _map_distinct(omzet.fillna(money["modal"]), format_rupiah)
-            + pd.Series(np.where(omzet.notna(), " per tahun", ""), index=index)
-        )
-
-    issues.add(
-        unknown_size & derived.notna() & derived.ne("besar").fillna(True),
-        label("skala"),
-        "peringatan",
-        lambda: (
-            "skala "
-            + _quote(size_text)
-            + " tidak dikenal; dipakai "
-            + derived.fillna("")
-            + " menurut "
-            + money_text()
-            + " (PP 7/2021)"
-        ),
-    )
-    issues.add(
-        unknown_size & derived.isna(),
-        label("skala"),
-        "galat",
-        lambda: "skala " + _quote(size_text) + " tidak dikenal; pilihan: mikro, kecil, menengah",
-    )
-    too_big = (skala == "besar").fillna(False)
-    issues.add(
-        too_big,
-        label("skala") if size_key.eq("besar").any() else label("omzet"),
-        "galat",
-        lambda: (
-            "usaha besar menurut " + money_text() + " (di atas batas usaha menengah PP 7/2021): "
-            "bukan UMKM"
-        ),
-    )
-    disagree = (size_key.notna() & derived.notna() & (size_key != derived) & ~too_big).fillna(False)
-    issues.add(
-        disagree,
-        label("skala"),
-        "peringatan",
-        lambda: (
-            "tertulis "
-            + size_key.fillna("")
-            + ", tetapi "
-            + money_text()
-            + " termasuk "
-            + derived.fillna("")
-            + " menurut PP 7/2021; dipakai yang tertulis"
-        ),
-    )
-    issues.add(
-        skala.isna() & size_text.isna(),
-        label("skala"),
-        "peringatan",
-        "skala tidak diketahui: tidak ada skala, omzet, maupun aset",
-    )
-    out["skala"] = skala.where(~too_big)
-
-    # --- phone --------------------------------------------------------------------------------
-    phone_text = col("telepon")
-    phones = normalise_phones(phone_text)
-    out["telepon"] = phones["telepon"]
-    issues.add(
-        phones["tidak_valid"],
-        label("telepon"),
-        "peringatan",
-        lambda: "nomor telepon " + _quote(phone_text) + " tidak valid; tidak disimpan",
-    )
-    issues.add(
-        phones["lebih_dari_satu"] & ~phones["tidak_valid"],
-        label("telepon"),
-        "peringatan",
-        lambda: "lebih dari satu nomor; disimpan yang pertama: " + phones["telepon"].fillna(""),
-    )
-
-    # --- date, status, sentra, source ---------------------------------------------------------
-    date_text = col("tanggal_terkurasi")
-    dates, bad_date = _parse_dates(date_text)
-    future = dates > pd.Timestamp(today)
-    issues.add(
-        bad_date,
-        label("tanggal_terkurasi"),
-        "peringatan",
-        lambda: "tanggal " + _quote(date_text) + " tidak terbaca; dipakai tanggal impor",
-    )
-    issues.add(
-        future,
-        label("tanggal_terkurasi"),
-        "peringatan",
-        lambda: "tanggal " + _quote(date_text) + " di masa depan; dipakai tanggal impor",
-    )
-    out["tanggal_terkurasi"] = (
-        dates.where(~future).fillna(pd.Timestamp(today)).astype("datetime64[s]")
-    )
-    status_text = col("status")
-    status = _lookup(status_text, _STATUS_WORDS)
-    issues.add(
-        status_text.notna() & status.isna(),
-        label("status"),
-        "peringatan",
-        lambda: "status " + _quote(status_text) + " tidak dikenal; dianggap aktif",
-    )
-    out["status"] = status.fillna("aktif")
-    sentra_text = col("sentra_id")
-    if sentra_ids is not None:
-        unknown_sentra = sentra_text.notna() & ~sentra_text.isin(list(sentra_ids)).fillna(False)
-        issues.add(
-            unknown_sentra,
-            label("sentra_id"),
-            "peringatan",
-            lambda: "sentra " + _quote(sentra_text) + " tidak dikenal; dikosongkan",
-        )
-        sentra_text = sentra_text.mask(unknown_sentra)
-    out["sentra_id"] = sentra_text
-    out["sumber"] = col("sumber").fillna(source.name)
     report(0.75, "Mencari duplikat")
-
-    # --- duplicates ---------------------------------------------------------------------------
-    errors = issues.frame()
-    galat = np.zeros(n, dtype=bool)
-    galat[errors.loc[errors["level"] == "galat", "pos"].astype(int).to_numpy()] = True
-    candidates = np.flatnonzero(~galat)
-    dups = find_duplicates(
-        # The id as it will be stored: a generated id found in the register is a row of this
-        # same file imported before.
-        out.iloc[candidates],
-        register=register,
-    ).set_axis(candidates)
-    dups = dups.reindex(index)
-    same_row = pd.Series(pd.NA, index=index, dtype="Int64")
-    has_row = dups["baris_sama"].fillna(-1).astype(int) >= 0
-    same_row[has_row] = source.rows[candidates[dups.loc[has_row, "baris_sama"].astype(int)]]
-    why_row = dups["alasan_baris"].map({"telepon": "telepon sama", "nama": "nama sama"})
-    issues.add(
-        has_row,
-        label("nama_usaha"),
-        "peringatan",
-        lambda: (
-            "duplikat baris "
-            + same_row.astype("string").fillna("")
-            + " ("
-            + why_row.fillna("")
-            + _metres_suffix(dups["jarak_baris_m"])
-            + "); dilewati kecuali dipilih impor"
-        ),
-    )
-    same_id = dups["id_sama"].astype("string")
-    has_id = same_id.notna() & ~has_row
-    why_id = dups["alasan_id"].map(
-        {"id": "id sama", "telepon": "telepon sama", "nama": "nama sama"}
-    )
-    issues.add(
-        has_id,
-        label("nama_usaha"),
-        "peringatan",
-        lambda: (
-            "sudah ada di register: "
-            + same_id.fillna("")
-            + " ("
-            + why_id.fillna("")
-            + _metres_suffix(dups["jarak_id_m"])
-            + "); dilewati kecuali dipilih perbarui"
-        ),
-    )
-    out["_baris_sama"] = same_row
-    out["_id_sama"] = same_id.where(has_id)
-    out["_alasan"] = why_row.where(has_row, why_id.where(has_id)).astype("string")
-    stored = _stored_rows(register, out["_id_sama"])
-    provided = {c for f in by_field for c in _PROVIDES.get(f, (f,)) if c in _OUTPUT_COLUMNS}
+    stages.mark_duplicates(work, register=register)
+    stored = _stored_rows(register, work.out["_id_sama"])
     report(0.9, "Menyusun laporan")
-    return _finish(source, applied, mapping_problems, place_missing, out, issues, stored, provided)
+    return finish_plan(
+        work,
+        source=source,
+        place_missing=place_missing,
+        stored=stored,
+        provided=provided_columns(work.labels),
+    )
 
 
-@functools.lru_cache(maxsize=8192)
-def _resolve_one(name: str, kecamatan: str | None) -> tuple[str | None, str | None, float]:
-    """Resolve one (name, kecamatan) against the shipped layer, remembered across imports."""
-    match = wilayah.resolve_kelurahan(name, kecamatan=kecamatan)
-    return (match.kode, match.nama, match.confidence) if match else (None, None, np.nan)
-
-
-def _resolve_names(names: pd.Series, kecamatan: pd.Series) -> pd.DataFrame:
-    """Resolve kelurahan names (:func:`geo.wilayah.resolve_kelurahan`) once per distinct pair."""
-    pairs = pd.DataFrame({"name": names, "kec": kecamatan}).astype("string")
-    distinct = pairs.drop_duplicates().reset_index(drop=True)
-    found = pd.DataFrame(
-        [
-            _resolve_one(str(n), None if pd.isna(k) else str(k))
-            if not pd.isna(n)
-            else (None, None, np.nan)
-            for n, k in zip(distinct["name"], distinct["kec"], strict=True)
-        ],
-        columns=["kode", "nama", "confidence"],
-    ).astype({"kode": "string", "nama": "string", "confidence": "float64"})
-    table = pd.concat([distinct, found], axis=1)
-    merged = pairs.merge(table, on=["name", "kec"], how="left", sort=False)
-    merged.index = names.index
-    return merged[["kode", "nama", "confidence"]]
+def provided_columns(fields: Collection[str]) -> frozenset[str]:
+    """Register columns filled from the mapped ``fields`` (an update changes only these)."""
+    return frozenset(c for f in fields for c in _PROVIDES.get(f, (f,)) if c in _OUTPUT_COLUMNS)
 
 
 def _stored_rows(register: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:
     wanted = ids.dropna().unique()
     if register is None or not len(wanted):
-        return pd.DataFrame(columns=list(_OUTPUT_COLUMNS)).set_index("id", drop=False)
+        return _no_stored_rows()
     frame = pd.DataFrame(register.drop(columns="geometry", errors="ignore"))
     frame = frame[frame["id"].isin(wanted)]
     return frame.set_index(frame["id"].astype(str), drop=False)
 
 
-_TO_METRIC = Transformer.from_crs(CRS_STORAGE, CRS_METRIC, always_xy=True)
+def _no_stored_rows() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(_OUTPUT_COLUMNS)).set_index("id", drop=False)
 
 
-def _distance_to_kelurahan(
-    lon: pd.Series, lat: pd.Series, kode: pd.Series, kel: gpd.GeoDataFrame
-) -> pd.Series:
-    """Metres (EPSG:32749) from each point to the polygon of the kelurahan ``kode``."""
-    polys = kel.set_index(kel["kode"].astype(str)).to_crs(CRS_METRIC).geometry
-    x, y = _TO_METRIC.transform(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
-    targets = polys.reindex(kode.astype(str).to_numpy()).to_numpy()
-    return pd.Series(shapely.distance(shapely.points(x, y), targets), index=lon.index)
-
-
-def _metres_suffix(metres: pd.Series) -> pd.Series:
-    """``", 12 m"`` for known distances, ``""`` for unknown ones (vectorised)."""
-    known = np.isfinite(metres.to_numpy(dtype=float))
-    whole = np.round(np.where(known, metres.to_numpy(dtype=float), 0)).astype("int64")
-    text = np.where(known, np.char.add(np.char.add(", ", whole.astype(str)), " m"), "")
-    return pd.Series(text, index=metres.index, dtype="string")
-
-
-def _format_metres(metres: float) -> str:
-    if not np.isfinite(metres):
-        return ""
-    if metres >= 1000:
-        return f"{metres / 1000:.1f} km".replace(".", ",")
-    return f"{metres:.0f} m"
-
-
-def _finish(
+def finish_plan(
+    work: stages.Work,
+    *,
     source: SourceTable,
-    mapping: dict[str, str | None],
-    mapping_problems: list[str],
-    place_missing: bool,
-    out: pd.DataFrame,
-    issues: _Issues,
-    stored: pd.DataFrame | None,
-    provided: set[str],
+    place_missing: bool = False,
+    stored: pd.DataFrame | None = None,
+    provided: Collection[str] = frozenset(),
 ) -> ImportPlan:
-    """Turn the collected problems into statuses, actions, messages and :class:`Problem`."""
-    n = len(out)
-    found = issues.frame()
-    rows_no = source.rows
-    found["baris"] = rows_no[found["pos"].astype(int).to_numpy()] if len(found) else []
+    """Turn a working frame into an :class:`ImportPlan`: the last stage.
+
+    Each row's status is its worst problem's level; its action is ``lewati`` for a ``galat``
+    row or a duplicate (:func:`geo.ingest.stages.mark_duplicates`), ``impor`` otherwise; its
+    message joins its problems in the order found.
+
+    Parameters
+    ----------
+    work
+        The working frame after the other stages (register columns not filled stay missing).
+    source
+        The file the frame came from (kept in the plan).
+    place_missing
+        Whether rows without coordinates were placed (recorded in the plan).
+    stored
+        Stored businesses that rows repeat, indexed by id; none by default.
+    provided
+        Register columns the file provides (see :func:`provided_columns`).
+
+    Returns
+    -------
+    ImportPlan
+    """
+    out = work.out
+    for column in ("_baris_sama", "_id_sama", "_alasan"):
+        if column not in out:
+            out[column] = pd.Series(pd.NA, index=out.index, dtype="string")
+    found = work.issues.frame()
+    found["baris"] = work.rows[found["pos"].astype(int).to_numpy()] if len(found) else []
     found = found.sort_values("pos", kind="stable")  # per row, in the order checked
+    rows = _decide_rows(out, found, work.rows)
+    for column in (*_OUTPUT_COLUMNS, "kelurahan"):
+        rows[column] = out[column].to_numpy()
+        rows[column] = rows[column].astype(out[column].dtype)
+    rows["pesan"] = _join_per_row(
+        found["pos"].to_numpy(dtype="int64"),
+        [f"{c}: {m}" for c, m in zip(found["column"], found["message"], strict=True)],
+        work.n,
+    )
+    rows = rows.astype({"status_baris": "string", "tindakan": "string", "pilihan": "string"})
+    problems = found[["baris", "column", "message", "level"]].rename(columns={"baris": "row"})
+    return ImportPlan(
+        source=source,
+        mapping=dict(work.mapping),
+        mapping_problems=tuple(work.mapping_problems),
+        place_missing=place_missing,
+        rows=rows,
+        issues=problems.reset_index(drop=True),
+        stored=_no_stored_rows() if stored is None else stored,
+        provided=frozenset(provided),
+    )
+
+
+def _decide_rows(out: pd.DataFrame, found: pd.DataFrame, rows_no: np.ndarray) -> pd.DataFrame:
+    """Status, action, allowed actions and duplicate columns of each row."""
+    n = len(out)
     galat = np.zeros(n, dtype=bool)
     warn = np.zeros(n, dtype=bool)
     galat[found.loc[found["level"] == "galat", "pos"].astype(int).to_numpy()] = True
     warn[found.loc[found["level"] == "peringatan", "pos"].astype(int).to_numpy()] = True
     status = np.where(galat, "galat", np.where(warn, "peringatan", "ok"))
-    for column in ("_baris_sama", "_id_sama", "_alasan"):
-        if column not in out:
-            out[column] = pd.Series(pd.NA, index=out.index, dtype="string")
     dup_row = out["_baris_sama"].notna().to_numpy()
     dup_id = out["_id_sama"].notna().to_numpy() & ~dup_row
     same_id_reason = (out["_alasan"] == "id sama").fillna(False).to_numpy()
@@ -1169,12 +479,7 @@ def _finish(
     choices[galat] = "lewati"
     choices[dup_id & ~galat] = "lewati/perbarui/impor"
     choices[dup_id & same_id_reason & ~galat] = "lewati/perbarui"
-    pesan = _join_per_row(
-        found["pos"].to_numpy(dtype="int64"),
-        [f"{c}: {m}" for c, m in zip(found["column"], found["message"], strict=True)],
-        n,
-    )
-    rows = pd.DataFrame(
+    return pd.DataFrame(
         {
             "baris": rows_no.astype("int64"),
             "status_baris": status,
@@ -1184,26 +489,6 @@ def _finish(
             "id_sama": out["_id_sama"].astype("string").to_numpy(),
             "alasan_duplikat": out["_alasan"].astype("string").to_numpy(),
         }
-    )
-    for column in (*_OUTPUT_COLUMNS, "kelurahan"):
-        rows[column] = out[column].to_numpy()
-        rows[column] = rows[column].astype(out[column].dtype)
-    rows["pesan"] = pesan
-    rows = rows.astype({"status_baris": "string", "tindakan": "string", "pilihan": "string"})
-    problems = found.rename(
-        columns={"baris": "row", "column": "column", "message": "message", "level": "level"}
-    )[["row", "column", "message", "level"]].reset_index(drop=True)
-    if stored is None:
-        stored = pd.DataFrame(columns=list(_OUTPUT_COLUMNS)).set_index("id", drop=False)
-    return ImportPlan(
-        source=source,
-        mapping=dict(mapping),
-        mapping_problems=tuple(mapping_problems),
-        place_missing=place_missing,
-        rows=rows,
-        issues=problems,
-        stored=stored,
-        provided=frozenset(provided),
     )
 
 
@@ -1274,91 +559,6 @@ def report_xlsx(plan: ImportPlan) -> bytes:
 # --- Commit and undo --------------------------------------------------------------------------
 
 
-def commit_import(
-    store: Store, plan: ImportPlan, *, user: str, progress: Progress | None = None
-) -> ImportResult:
-    """Store every accepted row of a plan as one import batch: all of them or none.
-
-    Rows with action ``impor`` are inserted, rows with ``perbarui`` update the stored business
-    they repeat (its previous version is kept for :func:`undo_import`), the others are skipped.
-    The batch records the file's name and SHA-256; the audit log records who imported it.
-
-    Parameters
-    ----------
-    store
-        The store.
-    plan
-        From :func:`plan_import` (and :meth:`ImportPlan.with_actions`).
-    user
-        Who imports, for the audit log (a username, or :func:`geo.core.audit.cli_actor`).
-    progress
-        Called with (fraction done 0-1, message in Bahasa Indonesia).
-
-    Raises
-    ------
-    ValueError
-        The mapping is unusable or no row is to be stored; nothing is stored.
-    geo.store.StoreError
-        The store refused the batch (e.g. an id taken since the plan was made); nothing is
-        stored.
-    """
-    report = progress or _noop
-    if plan.mapping_problems:
-        raise ValueError("pemetaan kolom belum benar: " + "; ".join(plan.mapping_problems))
-    report(0.1, "Menyiapkan baris")
-    new, updates = plan.to_insert(), plan.to_update()
-    if new.empty and updates.empty:
-        raise ValueError(f"{plan.source.name}: tidak ada baris untuk disimpan")
-    report(0.3, f"Menyimpan {len(new) + len(updates):,} UMKM")
-    batch = store.commit_import(
-        nama_file=plan.source.name,
-        sha256=plan.source.sha256,
-        jumlah_baris=len(plan.rows),
-        new=new,
-        updates=updates,
-    )
-    skipped = len(plan.rows) - len(new) - len(updates)
-    _bump_data_version(store, f"impor {batch}")
-    audit.record(
-        store,
-        user,
-        audit.IMPORT,
-        plan.source.name,
-        f"batch {batch}; {len(new)} ditambah; {len(updates)} diperbarui; {skipped} dilewati; "
-        f"sha256 {plan.source.sha256[:12]}",
-    )
-    report(1.0, "Selesai")
-    return ImportResult(batch, len(new), len(updates), skipped)
-
-
-def _bump_data_version(store: Store, what: str) -> None:
-    """Record that the register changed, so every app process refreshes its cached copy."""
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    store.set_meta("data_version", f"{what} {now}")
-
-
-def undo_import(store: Store, batch_id: int, *, user: str) -> tuple[int, int]:
-    """Undo an import batch (see :meth:`geo.store.Store.undo_import`) and audit it.
-
-    Returns
-    -------
-    tuple of int
-        (UMKM deleted, UMKM restored to their previous version).
-    """
-    batches = store.read_import_batches()
-    name = batches.loc[batches["id"] == batch_id, "nama_file"]
-    deleted, restored = store.undo_import(batch_id)
-    _bump_data_version(store, f"batal {batch_id}")
-    audit.record(
-        store,
-        user,
-        audit.IMPORT_UNDO,
-        str(name.iloc[0]) if len(name) else str(batch_id),
-        f"batch {batch_id}; {deleted} dihapus; {restored} dipulihkan",
-    )
-    return deleted, restored
-
-
 def read_register_csv(path: str | Path, *, kel: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """Read a file, all of whose rows must be valid, into register rows.
 
@@ -1389,96 +589,3 @@ def problems_text(problems: Sequence[Problem], *, limit: int = 50) -> str:
     if len(problems) > limit:
         lines.append(f"... dan {len(problems) - limit} masalah lain")
     return "\n".join(lines)
-
-
-def import_file(
-    path: str | Path,
-    *,
-    store: Store,
-    commit: bool,
-    user: str,
-    sheet: str | None = None,
-    place_missing: bool = False,
-    on_duplicate: str = "lewati",
-    skip_errors: bool = False,
-    report_path: str | Path | None = None,
-    progress: Progress | None = None,
-) -> tuple[int, list[str], list[str]]:
-    """Check (and with ``commit`` store) one file: what ``python -m geo import`` does.
-
-    Parameters
-    ----------
-    path
-        The file (CSV, XLSX, GeoJSON, GeoPackage).
-    store
-        The store to check duplicates against and to write to.
-    commit
-        Store the accepted rows (one batch); False only checks (a dry run).
-    user
-        Who imports, for the audit log.
-    sheet
-        XLSX sheet or GeoPackage layer; the first by default.
-    place_missing
-        Place rows without coordinates inside their kelurahan (see :func:`plan_import`).
-    on_duplicate
-        ``"lewati"`` skips rows that repeat a stored business, ``"perbarui"`` updates it.
-    skip_errors
-        Commit the other rows even when some rows have a ``galat``; by default a file with
-        any ``galat`` row stores nothing.
-    report_path
-        Write the row-level report here as CSV (columns :data:`REPORT_COLUMNS`).
-    progress
-        Called with (fraction done 0-1, message in Bahasa Indonesia).
-
-    Returns
-    -------
-    tuple
-        (exit status: 0 done, 2 refused; lines for standard output; lines for standard
-        error, every problem as ``[level] file, baris N, kolom C: message``).
-    """
-    out: list[str] = []
-    err: list[str] = []
-    try:
-        source = read_source(path, sheet=sheet)
-    except SourceError as exc:
-        return 2, out, [f"{exc}; tidak ada yang disimpan"]
-    plan = plan_import(
-        source,
-        place_missing=place_missing,
-        register=store.read_umkm(presisi_lokasi=True),
-        sentra_ids=set(store.read_sentra()["id"]),
-        progress=progress,
-    )
-    if on_duplicate != "lewati":
-        plan = plan.with_duplicate_action(on_duplicate)
-    if report_path is not None:
-        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(report_path).write_bytes(report_csv(plan))
-    s = plan.summary()
-    out.append(
-        f"{source.name}: {s['baris']:,} rows: {s['ok']:,} ok, {s['peringatan']:,} peringatan, "
-        f"{s['galat']:,} galat; to import {s['impor']:,}, update {s['perbarui']:,}, "
-        f"skip {s['lewati']:,}"
-    )
-    err += [f"pemetaan kolom: {p}" for p in plan.mapping_problems]
-    ordered = sorted(plan.problems, key=lambda p: (p.level != "galat", p.row))
-    if ordered:
-        err.append(problems_text(ordered, limit=200))
-    if not commit:
-        return (2 if s["galat"] else 0), out, err
-    if s["galat"] and not skip_errors:
-        err.append(
-            f"{s['galat']:,} baris galat: tidak ada yang disimpan "
-            "(perbaiki berkasnya, atau pakai --skip-errors untuk menyimpan baris lainnya)"
-        )
-        return 2, out, err
-    try:
-        result = commit_import(store, plan, user=user, progress=progress)
-    except ValueError as exc:  # StoreError is a ValueError
-        err.append(f"{source.name}: {exc}; tidak ada yang disimpan")
-        return 2, out, err
-    out.append(
-        f"{result.ditambah:,} UMKM imported, {result.diperbarui:,} updated, "
-        f"{result.dilewati:,} skipped from {source.name} (batch {result.batch_id})"
-    )
-    return 0, out, err
