@@ -198,9 +198,9 @@ def page_map(inputs: Inputs) -> folium.Map:
         umkm=inputs.umkm,
         sentra=inputs.sentra,
         coverage=inputs.coverage,
-        metric="umkm_per_sahabat",
-        offline=True,
-        asset_base_url="/static/",
+        options=mapview.MapOptions(
+            metric="umkm_per_sahabat", offline=True, asset_base_url="/static/"
+        ),
     )
 
 

@@ -58,7 +58,10 @@ def _run(stops: pd.DataFrame, officers: int, **kw: object) -> tuple[routing.Plan
     depot = depot_from_offices(load_offices(), "balai-kota")
     start = time.perf_counter()
     plan = routing.solve(
-        stops, depot, officers=officers, start=6 * 60, end=22 * 60, minutes_per_stop=5, **kw
+        stops,
+        depot,
+        officers=officers,
+        options=routing.SolveOptions(start=6 * 60, end=22 * 60, minutes_per_stop=5, **kw),
     )
     return plan, time.perf_counter() - start
 

@@ -319,11 +319,9 @@ with tab_plan:
                 lon = [depot.lon, *edited_stops["lon"]]
                 osrm = routing.osrm_url()
                 st.write(tr("rute.status.matrix_osrm" if osrm else "rute.status.matrix"))
-                try:
-                    matrix = routing.travel_matrix(lat, lon, osrm_url=osrm)
-                except routing.OsrmError as exc:
-                    st.warning(tr("rute.status.osrm_fail", error=str(exc)))
-                    matrix = routing.travel_matrix(lat, lon)
+                matrix, failure = routing.travel_matrix_or_estimate(lat, lon, osrm_url=osrm)
+                if failure:
+                    st.warning(tr("rute.status.osrm_fail", error=failure))
                 limit = routing.default_time_limit(len(edited_stops))
                 st.write(tr("rute.status.solving", detik=format_number(limit, LANG, decimals=1)))
                 plan = routing.solve(

@@ -85,10 +85,9 @@ def _map(
         umkm=rows,
         sentra=sentra_summary(sentra, rows),
         coverage=cov,
-        metric=metric,
-        basemap=basemap,
-        show_personal=personal,
-        lang=LANG,
+        options=mapview.MapOptions(
+            metric=metric, basemap=basemap, show_personal=personal, lang=LANG
+        ),
     )
     if analysis:
         found, spots = _cluster_layers(url, VERSION, flt.sektor, flt.skala)

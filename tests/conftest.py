@@ -62,10 +62,11 @@ def _prepare_database(url: str) -> None:
     """Load the demo data set (21,270 active UMKM) and the :data:`TEST_USERS` accounts."""
     from geo.ingest import demo
     from geo.services import auth
+    from geo.services import demo as demo_service
     from geo.store import Store
 
     store = Store(url)
-    demo.load_into(store, demo.generate())
+    demo_service.load_into(store, demo.generate())
     for role, password in TEST_USERS.items():
         auth.create_user(store, role, password, role, by="tests")
     store.close()

@@ -18,6 +18,7 @@ from geo.analysis import kpi
 from geo.core.i18n import t
 from geo.ingest import demo
 from geo.render import brief
+from geo.services import demo as demo_service
 from geo.store import Store
 from tests.conftest import store_figures
 
@@ -28,7 +29,7 @@ GENERATED = dt.datetime(2026, 11, 20, 9, 30)
 def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('brief') / 'umkm.sqlite'}"
     store = Store(url)
-    demo.load_into(store, demo.generate(count=1_500))
+    demo_service.load_into(store, demo.generate(count=1_500))
     store.close()
     return url
 
@@ -213,6 +214,10 @@ def test_cli_writes_the_brief_with_the_dashboards_figures(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", store_url)
     out = tmp_path / "out" / "laporan.pdf"
+    # A missing folder is refused, not created silently (issue 13.10).
+    assert cli.main(["brief", "--period", "2026-09", "--output", str(out)]) == 2
+    assert "folder" in capsys.readouterr().err and not out.parent.exists()
+    out.parent.mkdir()
     status = cli.main(["brief", "--period", "2026-09", "--format", "pdf", "--output", str(out)])
     assert status == 0
     assert "September 2026 (2026-09)" in capsys.readouterr().out

@@ -183,7 +183,9 @@ def test_bad_options_are_refused(square: tuple) -> None:
     with pytest.raises(ValueError, match="unknown sektor"):
         clusters.detect_clusters(register, sector="kulinr")
     with pytest.raises(ValueError, match="eps_m"):
-        clusters.detect_clusters(register, eps_m=2000, background_m=1000)
+        clusters.detect_clusters(
+            register, params=clusters.ClusterParams(eps_m=2000, background_m=1000)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,7 +298,9 @@ def test_a_sentra_of_another_sector_does_not_count(kel: gpd.GeoDataFrame) -> Non
     lon, lat = register["lon"].mean(), register["lat"].mean()
     other = pd.DataFrame([{**_sentra_row(kode, lon, lat, "jalan"), "sektor": "kuliner"}])
     assert clusters.detect_clusters(register, sentra=other, kel=kel).iloc[0]["kandidat"]
-    anyone = clusters.detect_clusters(register, sentra=other, kel=kel, match_sector=False)
+    anyone = clusters.detect_clusters(
+        register, sentra=other, kel=kel, params=clusters.ClusterParams(match_sector=False)
+    )
     assert not anyone.iloc[0]["kandidat"]
 
 
@@ -373,3 +377,55 @@ def test_exports_hold_the_figures_and_no_personal_data(kel: gpd.GeoDataFrame) ->
     assert feature["properties"]["sentra_terdekat"] is None
     text = csv.decode("utf-8-sig") + json.dumps(geojson)
     assert "Pemilik" not in text and "pemilik" not in text
+
+
+def test_cluster_params_defaults_and_check() -> None:
+    p = clusters.ClusterParams()
+    assert (p.eps_m, p.min_samples, p.contrast, p.background_m) == (
+        clusters.DEFAULT_EPS_M,
+        clusters.DEFAULT_MIN_SAMPLES,
+        clusters.DEFAULT_CONTRAST,
+        clusters.DEFAULT_BACKGROUND_M,
+    )
+    assert (p.min_cluster_size, p.candidate_distance_m, p.match_sector) == (
+        clusters.DEFAULT_MIN_CLUSTER_SIZE,
+        clusters.DEFAULT_CANDIDATE_DISTANCE_M,
+        True,
+    )
+    p.check()
+    for bad in (
+        clusters.ClusterParams(eps_m=0),
+        clusters.ClusterParams(eps_m=1000, background_m=1000),
+        clusters.ClusterParams(min_samples=0),
+        clusters.ClusterParams(min_cluster_size=0),
+        clusters.ClusterParams(contrast=0),
+    ):
+        with pytest.raises(ValueError):
+            bad.check()
+
+
+def test_params_change_labels_and_the_candidate_rule(square: tuple) -> None:
+    x0, y0, area = square
+    xy, _ = _planted(np.random.default_rng(1), x0, y0)
+    register = _register(xy)
+    default = clusters.cluster_labels(register, area=area)
+    same = clusters.cluster_labels(register, area=area, params=clusters.ClusterParams())
+    assert default.equals(same)
+    # No planted cluster has 10,000 members.
+    huge = clusters.ClusterParams(min_cluster_size=10_000)
+    assert clusters.cluster_labels(register, area=area, params=huge).isna().all()
+    # Without sentra every cluster is a candidate, whatever the distance.
+    found = clusters.detect_clusters(
+        register, area=area, params=clusters.ClusterParams(candidate_distance_m=1e9)
+    )
+    assert len(found) == 4 and found["kandidat"].all()
+    # The label stage takes the same bundle.
+    background = clusters._Background(
+        clusters._study_area_metric(area), background_m=clusters.DEFAULT_BACKGROUND_M
+    )
+    labels, ratio = clusters._label_group(
+        clusters._metric_xy(register["lon"].to_numpy(), register["lat"].to_numpy()),
+        background,
+        params=clusters.ClusterParams(),
+    )
+    assert len(set(labels) - {-1}) == 4 and len(ratio) == len(register)

@@ -13,6 +13,7 @@ from geo.analysis import kpi
 from geo.core.i18n import t
 from geo.ingest import demo
 from geo.render import brief
+from geo.services import demo as demo_service
 from geo.store import Store
 from tests.conftest import store_figures
 
@@ -23,7 +24,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "dasbor.py")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('dasbor') / 'umkm.sqlite'}"
     store = Store(url)
-    demo.load_into(store, demo.generate(count=1_500))
+    demo_service.load_into(store, demo.generate(count=1_500))
     store.close()
     return url
 

@@ -12,6 +12,7 @@ from geo.core.i18n import t
 from geo.ingest import demo
 from geo.ingest.importer import commit_import, plan_import
 from geo.ingest.readers import read_source
+from geo.services import demo as demo_service
 from geo.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -28,7 +29,7 @@ def demo_data() -> demo.DemoData:
 def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_data: demo.DemoData) -> str:
     url = f"sqlite:///{tmp_path / 'data.sqlite'}"
     store = Store(url)
-    demo.load_into(store, demo_data)
+    demo_service.load_into(store, demo_data)
     store.close()
     monkeypatch.setenv("DATABASE_URL", url)
     return url

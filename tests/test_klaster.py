@@ -17,6 +17,7 @@ from geo.core.i18n import t
 from geo.core.register import to_geodataframe
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
 from geo.ingest import demo
+from geo.services import demo as demo_service
 from geo.store import Store
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "klaster.py")
@@ -58,7 +59,7 @@ def _batik_makers(n: int = 40) -> pd.DataFrame:
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("klaster") / "umkm.sqlite"
     store = Store(f"sqlite:///{path}")
-    demo.load_into(store, demo.generate(count=1_500))
+    demo_service.load_into(store, demo.generate(count=1_500))
     store.write_umkm(_batik_makers())
     store.close()
     return path

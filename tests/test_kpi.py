@@ -526,3 +526,30 @@ def test_kpi_tiles_format_once_for_both_faces(kelurahan_layer: gpd.GeoDataFrame)
     assert english["remaining"].value == "29,996"
     assert english["new"].delta == "+1 vs previous period"
     assert english["visits"].help.endswith("Compared with Q2 2026.")
+
+
+def test_dashboard_options_as_of_context_and_top(kelurahan_layer: gpd.GeoDataFrame) -> None:
+    register, sahabat, visits, history = _small_world()
+    tables = {"sahabat": sahabat, "visits": visits, "size_history": history}
+    period = parse_period("2026")
+    default = kpi.dashboard_figures(register, **tables, kelurahan=kelurahan_layer, period=period)
+    same = kpi.dashboard_figures(
+        register,
+        **tables,
+        kelurahan=kelurahan_layer,
+        period=period,
+        options=kpi.DashboardOptions(),
+    )
+    assert default.as_of == same.as_of and default.kpi == same.kpi
+    context = pd.DataFrame({"tahun": [2024], "sumber": ["uji"]})
+    figures = kpi.dashboard_figures(
+        register,
+        **tables,
+        kelurahan=kelurahan_layer,
+        period=period,
+        options=kpi.DashboardOptions(as_of=dt.date(2026, 7, 1), context=context, top=1),
+    )
+    assert figures.as_of == dt.date(2026, 7, 1)  # before the data's latest day
+    assert figures.context is context
+    assert len(figures.priority) == 1 and len(default.priority) <= 10
+    assert figures.kpi["curated"] <= default.kpi["curated"]

@@ -117,7 +117,12 @@ def coverage(kel: gpd.GeoDataFrame, umkm: gpd.GeoDataFrame) -> pd.DataFrame:
 def _build(kel, kec, umkm, sentra, coverage=None, **options) -> folium.Map:
     options.setdefault("offline", False)
     return mapview.build_map(
-        kelurahan=kel, kecamatan=kec, umkm=umkm, sentra=sentra, coverage=coverage, **options
+        kelurahan=kel,
+        kecamatan=kec,
+        umkm=umkm,
+        sentra=sentra,
+        coverage=coverage,
+        options=mapview.MapOptions(**options),
     )
 
 
@@ -445,7 +450,11 @@ def test_offline_default_comes_from_settings(kel, kec, umkm, sentra, monkeypatch
     monkeypatch.setenv("PETA_UMKM_OFFLINE_ASSETS", "1")
     html = _html(
         mapview.build_map(
-            kelurahan=kel, kecamatan=kec, umkm=umkm, sentra=sentra, asset_base_url="static/"
+            kelurahan=kel,
+            kecamatan=kec,
+            umkm=umkm,
+            sentra=sentra,
+            options=mapview.MapOptions(asset_base_url="static/"),
         )
     )
     _assert_offline(html)
@@ -512,3 +521,58 @@ def test_empty_inputs(kel):
     html = _html(mapview.build_map(kelurahan=kel, kecamatan=None, umkm=None, sentra=None))
     assert settings.UPSTREAM_ATTRIBUTION in html
     assert "markerClusterGroup" not in html
+
+
+def test_map_options_defaults_are_the_page_defaults(kel, kec, umkm, sentra, coverage):
+    o = mapview.MapOptions()
+    assert (o.metric, o.basemap, o.show_personal, o.lang, o.point_ids) == (
+        "umkm_aktif",
+        "osm",
+        False,
+        "id",
+        False,
+    )
+    assert (o.offline, o.asset_base_url, o.inline, o.center, o.zoom) == (
+        None,
+        None,
+        False,
+        None,
+        None,
+    )
+    ids = re.compile(r"[0-9a-f]{32}")  # folium's element names are random
+    args = {"kelurahan": kel, "kecamatan": kec, "umkm": umkm, "sentra": sentra}
+    given = mapview.build_map(**args, coverage=coverage, options=mapview.MapOptions(offline=False))
+    # options=None is MapOptions() (offline from the settings in both).
+    default = mapview.build_map(**args, coverage=coverage, options=mapview.MapOptions())
+    none = mapview.build_map(**args, coverage=coverage)
+    assert ids.sub("X", _html(default)) == ids.sub("X", _html(none))
+    assert "umkm_aktif" in _html(given)
+
+
+def test_page_layers_alone(kel, kec, umkm, sentra, coverage):
+    m = folium.Map(tiles=None)
+    mapview._add_page_layers(
+        m,
+        kelurahan=kel,
+        kecamatan=kec,
+        umkm=umkm,
+        sentra=sentra,
+        coverage=coverage,
+        options=mapview.MapOptions(metric="umkm_per_sahabat", lang="en"),
+    )
+    layers = _geojson_layers(m)
+    assert {"choropleth", "kelurahan", "kecamatan", "flagged"} <= set(layers)
+    assert len(_elements(m, mapview.UmkmClusterLayer)) == 1
+    assert len(_elements(m, mapview.Legend)) == 1
+    bare = folium.Map(tiles=None)
+    mapview._add_page_layers(
+        bare,
+        kelurahan=kel,
+        kecamatan=kec,
+        umkm=None,
+        sentra=None,
+        coverage=None,
+        options=mapview.MapOptions(),
+    )
+    assert set(_geojson_layers(bare)) == {"kelurahan", "kecamatan"}
+    assert not _elements(bare, mapview.UmkmClusterLayer)

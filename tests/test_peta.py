@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.ingest import demo
+from geo.services import demo as demo_service
 from geo.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -17,7 +18,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def demo_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('peta') / 'umkm.sqlite'}"
     store = Store(url)
-    demo.load_into(store, demo.generate(count=3_000, seed=21))
+    demo_service.load_into(store, demo.generate(count=3_000, seed=21))
     store.close()
     return url
 

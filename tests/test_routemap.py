@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from geo import wilayah
-from geo.planning.routing import solve
+from geo.planning.routing import SolveOptions, solve
 from geo.planning.stops import Depot
+from geo.render.mapview import MapOptions
 from geo.render.routemap import OFFICER_COLORS, build_route_map, officer_color
 
 DEPOT = Depot("balai-kota", "Balai Kota Malang", "Jl. Tugu No. 1", -7.97724, 112.63411, "jalan")
@@ -34,7 +35,12 @@ def kel():
 
 @pytest.fixture(scope="module")
 def plan():
-    return solve(STOPS, DEPOT, officers=2, minutes_per_stop=30, time_limit_s=60, solution_limit=50)
+    return solve(
+        STOPS,
+        DEPOT,
+        officers=2,
+        options=SolveOptions(minutes_per_stop=30, time_limit_s=60, solution_limit=50),
+    )
 
 
 def _html(m: folium.Map) -> str:
@@ -42,7 +48,9 @@ def _html(m: folium.Map) -> str:
 
 
 def test_each_officer_has_a_line_in_its_colour(kel, plan):
-    html = _html(build_route_map(kelurahan=kel, depot=DEPOT, plan=plan, offline=False))
+    html = _html(
+        build_route_map(kelurahan=kel, depot=DEPOT, plan=plan, options=MapOptions(offline=False))
+    )
     lines = re.findall(r"L\.polyline\(\s*(\[\[.*?\]\])", html, flags=re.S)
     busy = [o for o in (1, 2) if not plan.route(o).empty]
     assert len(busy) == 2 and len(lines) == 2
@@ -69,7 +77,11 @@ def test_candidates_before_a_plan_and_flags(kel):
     cov = pd.DataFrame(
         {"kode": kel["kode"], "flagged": kel["kode"] == "35.73.01.1007", "peringkat": range(1, 58)}
     )
-    html = _html(build_route_map(kelurahan=kel, depot=DEPOT, stops=STOPS, coverage=cov, lang="en"))
+    html = _html(
+        build_route_map(
+            kelurahan=kel, depot=DEPOT, stops=STOPS, coverage=cov, options=MapOptions(lang="en")
+        )
+    )
     assert html.count("rute-candidate") >= len(STOPS)
     assert "Chosen stops" in html and "flagged kelurahan" in html
     assert "L.polyline" not in html
@@ -77,7 +89,12 @@ def test_candidates_before_a_plan_and_flags(kel):
 
 def test_offline_map_uses_vendored_leaflet_only(kel, plan):
     html = _html(
-        build_route_map(kelurahan=kel, depot=DEPOT, plan=plan, offline=True, asset_base_url="/x/")
+        build_route_map(
+            kelurahan=kel,
+            depot=DEPOT,
+            plan=plan,
+            options=MapOptions(offline=True, asset_base_url="/x/"),
+        )
     )
     assert "/x/leaflet/leaflet.js" in html
     assert "cdn.jsdelivr" not in html and "bootstrap" not in html.lower()
@@ -87,3 +104,20 @@ def test_colours_cycle_after_the_palette():
     assert officer_color(1) == OFFICER_COLORS[0]
     assert officer_color(len(OFFICER_COLORS) + 1) == OFFICER_COLORS[0]
     assert len(set(OFFICER_COLORS)) == len(OFFICER_COLORS)
+
+
+def test_route_map_options_default_and_unused_fields(kel):
+    ids = re.compile(r"[0-9a-f]{32}")  # folium's element names are random
+
+    def page(options: MapOptions | None) -> str:
+        return ids.sub("X", _html(build_route_map(kelurahan=kel, depot=DEPOT, options=options)))
+
+    assert page(None) == page(MapOptions())
+    # The route map fits its stops and has no register points: these fields do not apply.
+    plain = page(MapOptions(offline=False))
+    assert plain == page(
+        MapOptions(
+            offline=False, metric="umkm_per_km2", show_personal=True, zoom=16, point_ids=True
+        )
+    )
+    assert "basemaps.cartocdn.com" in page(MapOptions(offline=False, basemap="light"))

@@ -20,6 +20,7 @@ from geo.planning.routing import (
     DROP_REASONS,
     OsrmError,
     RoutingError,
+    SolveOptions,
     TravelMatrix,
     haversine_matrix,
     haversine_travel,
@@ -233,7 +234,7 @@ def test_osrm_url_comes_from_the_environment(monkeypatch):
 def test_solve_uses_osrm_times_when_given_a_server(fake_osrm):
     url, _ = fake_osrm
     stops = pd.DataFrame({"id": ["a", "b"], "nama": ["A", "B"], "lat": LAT[1:3], "lon": LON[1:3]})
-    plan = solve(stops, DEPOT, osrm_url=url, minutes_per_stop=10, **BUDGET)
+    plan = solve(stops, DEPOT, options=SolveOptions(osrm_url=url, minutes_per_stop=10, **BUDGET))
     assert plan.matrix_source == "osrm"
     route = plan.route(1)
     # Fake durations: 0->1 is 1 s, 1->2 102 s, 2->0 200 s (or the reverse order).
@@ -249,7 +250,11 @@ def test_one_officer_eight_stops_matches_brute_force():
     stops = _stops(8, seed=1)
     t = _int_matrix(stops)
     best = min(_travel(t, list(p)) for p in itertools.permutations(range(1, 9)))
-    plan = solve(stops, DEPOT, minutes_per_stop=SVC, start=8 * 60, end=17 * 60, **BUDGET)
+    plan = solve(
+        stops,
+        DEPOT,
+        options=SolveOptions(minutes_per_stop=SVC, start=8 * 60, end=17 * 60, **BUDGET),
+    )
     assert plan.dropped.empty
     (route,) = [r for r in _routes_as_nodes(plan) if r]
     assert _travel(t, route) == best
@@ -272,7 +277,7 @@ def test_two_officers_seven_stops_matches_brute_force():
             span = max(t1 + svc * len(r1), t2 + svc * len(r2))
             cost = t1 + t2 + span
             best = cost if best is None else min(best, cost)
-    plan = solve(stops, DEPOT, officers=2, minutes_per_stop=SVC, **BUDGET)
+    plan = solve(stops, DEPOT, officers=2, options=SolveOptions(minutes_per_stop=SVC, **BUDGET))
     assert plan.dropped.empty
     assert plan.cost_s == best
     assert all(len(r) for r in _routes_as_nodes(plan))  # the work is shared
@@ -293,7 +298,7 @@ def test_three_officers_six_stops_matches_brute_force():
         span = max(tr + svc * len(g) for tr, g in zip(travel, groups, strict=True))
         cost = sum(travel) + span
         best = cost if best is None else min(best, cost)
-    plan = solve(stops, DEPOT, officers=3, minutes_per_stop=SVC, **BUDGET)
+    plan = solve(stops, DEPOT, officers=3, options=SolveOptions(minutes_per_stop=SVC, **BUDGET))
     assert plan.cost_s == best
 
 
@@ -368,7 +373,11 @@ def test_one_officer_nine_stops_with_windows_matches_brute_force():
 
     dfs([], set(range(1, 10)))
     assert best is not None
-    plan = solve(stops, DEPOT, minutes_per_stop=SVC, start=8 * 60, end=15 * 60, **BUDGET)
+    plan = solve(
+        stops,
+        DEPOT,
+        options=SolveOptions(minutes_per_stop=SVC, start=8 * 60, end=15 * 60, **BUDGET),
+    )
     assert plan.dropped.empty
     assert plan.cost_s == best
 
@@ -408,7 +417,12 @@ def test_time_windows_are_respected(seed):
         window_start=[f"{o // 60:02d}:{o % 60:02d}" for o in opens],
         window_end=[f"{(o + 60) // 60:02d}:{(o + 60) % 60:02d}" for o in opens],
     )
-    plan = solve(stops, DEPOT, officers=2, minutes_per_stop=20, end=16 * 60, **BUDGET)
+    plan = solve(
+        stops,
+        DEPOT,
+        officers=2,
+        options=SolveOptions(minutes_per_stop=20, end=16 * 60, **BUDGET),
+    )
     _every_stop_once(plan)
     visited = plan.routes[plan.routes["jenis"] != "depot"].merge(
         stops.assign(o=opens), on="id", suffixes=("", "_in")
@@ -444,7 +458,7 @@ def test_stops_no_plan_can_serve_are_dropped_with_the_reason():
             "window_end": ["", "08:05", "18:00", ""],
         }
     )
-    plan = solve(stops, DEPOT, minutes_per_stop=30, **BUDGET)
+    plan = solve(stops, DEPOT, options=SolveOptions(minutes_per_stop=30, **BUDGET))
     _every_stop_once(plan)
     reasons = dict(zip(plan.dropped["id"], plan.dropped["kode"], strict=True))
     assert reasons == {"jauh": "jendela_tak_terjangkau", "malam": "jendela_di_luar_jam_kerja"}
@@ -453,7 +467,7 @@ def test_stops_no_plan_can_serve_are_dropped_with_the_reason():
     assert text["malam"] == "jendela waktu 17:00–18:00 di luar jam kerja 08:00–15:00"
     assert plan.status == "heuristic"
     # A visit longer than the day cannot be done even alone.
-    plan = solve(stops.iloc[[0]], DEPOT, minutes_per_stop=8 * 60, **BUDGET)
+    plan = solve(stops.iloc[[0]], DEPOT, options=SolveOptions(minutes_per_stop=8 * 60, **BUDGET))
     assert list(plan.dropped["kode"]) == ["melebihi_jam_kerja"]
     assert "melebihi jam kerja" in plan.dropped["alasan"].iloc[0]
     assert plan.routes.empty and plan.status == "optimal"
@@ -474,7 +488,11 @@ def test_a_full_day_drops_the_fewest_stops_and_says_so():
         if any(fits(list(p)) for p in itertools.permutations(subset))
     )
     assert most < 7
-    plan = solve(stops, DEPOT, minutes_per_stop=25, start=8 * 60, end=10 * 60, **BUDGET)
+    plan = solve(
+        stops,
+        DEPOT,
+        options=SolveOptions(minutes_per_stop=25, start=8 * 60, end=10 * 60, **BUDGET),
+    )
     _every_stop_once(plan)
     assert len(plan.dropped) == 7 - most
     assert set(plan.dropped["kode"]) == {"tidak_muat"}
@@ -495,15 +513,16 @@ def test_lower_priority_stops_are_dropped_first():
             "prioritas": [20.0, 80.0],
         }
     )
-    plan = solve(stops, DEPOT, minutes_per_stop=60, start=8 * 60, end=9 * 60 + 30, **BUDGET)
+    plan = solve(
+        stops,
+        DEPOT,
+        options=SolveOptions(minutes_per_stop=60, start=8 * 60, end=9 * 60 + 30, **BUDGET),
+    )
     assert list(plan.dropped["id"]) == ["rendah"]
     plan = solve(
         stops.assign(prioritas=[90.0, 10.0]),
         DEPOT,
-        minutes_per_stop=60,
-        start=8 * 60,
-        end=9 * 60 + 30,
-        **BUDGET,
+        options=SolveOptions(minutes_per_stop=60, start=8 * 60, end=9 * 60 + 30, **BUDGET),
     )
     assert list(plan.dropped["id"]) == ["tinggi"]
 
@@ -512,7 +531,11 @@ def test_must_visit_stops_are_kept_over_optional_ones():
     stops = _stops(4, seed=8, prioritas=100.0)
     stops["must_visit"] = [False, False, False, True]
     stops.loc[3, "prioritas"] = 0.0
-    plan = solve(stops, DEPOT, minutes_per_stop=50, start=8 * 60, end=10 * 60, **BUDGET)
+    plan = solve(
+        stops,
+        DEPOT,
+        options=SolveOptions(minutes_per_stop=50, start=8 * 60, end=10 * 60, **BUDGET),
+    )
     assert "s3" in set(plan.routes["id"])
     assert not plan.dropped["wajib"].any()
     assert plan.status == "heuristic"
@@ -530,7 +553,7 @@ def test_an_unmeetable_must_visit_makes_the_plan_infeasible():
             "must_visit": [True, True, False],
         }
     )
-    plan = solve(stops, DEPOT, officers=1, minutes_per_stop=20, **BUDGET)
+    plan = solve(stops, DEPOT, officers=1, options=SolveOptions(minutes_per_stop=20, **BUDGET))
     _every_stop_once(plan)
     assert plan.status == "infeasible"
     (row,) = plan.dropped.itertuples()
@@ -538,7 +561,7 @@ def test_an_unmeetable_must_visit_makes_the_plan_infeasible():
     assert row.alasan.startswith("wajib dikunjungi, tetapi jendela waktu 10:00–10:05")
     assert "c" in set(plan.routes["id"])
     # Two officers can meet both windows.
-    plan = solve(stops, DEPOT, officers=2, minutes_per_stop=20, **BUDGET)
+    plan = solve(stops, DEPOT, officers=2, options=SolveOptions(minutes_per_stop=20, **BUDGET))
     assert plan.dropped.empty and plan.status == "heuristic"
     summary = plan.summary()
     assert summary["status"] == "heuristic" and len(summary["total_minutes"]) == 2
@@ -558,7 +581,7 @@ def test_every_stop_appears_exactly_once(seed):
         f"{(o + 30) // 60:02d}:{(o + 30) % 60:02d}" if h else ""
         for o, h in zip(opens, has, strict=True)
     ]
-    plan = solve(stops, DEPOT, officers=int(rng.integers(1, 4)), **BUDGET)
+    plan = solve(stops, DEPOT, officers=int(rng.integers(1, 4)), options=SolveOptions(**BUDGET))
     _every_stop_once(plan)
     assert plan.status in routing.STATUSES
     assert (plan.status == "infeasible") == bool(plan.dropped["wajib"].any())
@@ -583,7 +606,7 @@ def test_bad_inputs_are_refused_with_where():
     with pytest.raises(RoutingError, match="jumlah petugas"):
         solve(_stops(2, seed=0), DEPOT, officers=0)
     with pytest.raises(RoutingError, match="jam kerja 15:00–08:00"):
-        solve(_stops(2, seed=0), DEPOT, start=15 * 60, end=8 * 60)
+        solve(_stops(2, seed=0), DEPOT, options=SolveOptions(start=15 * 60, end=8 * 60))
     with pytest.raises(RoutingError, match="matriks"):
         solve(
             _stops(2, seed=0),
@@ -594,7 +617,13 @@ def test_bad_inputs_are_refused_with_where():
 
 def test_on_solution_reports_only_improvements():
     seen: list[int] = []
-    solve(_stops(10, seed=12), DEPOT, officers=2, **BUDGET, on_solution=seen.append)
+    solve(
+        _stops(10, seed=12),
+        DEPOT,
+        officers=2,
+        on_solution=seen.append,
+        options=SolveOptions(**BUDGET),
+    )
     assert seen and seen == sorted(seen, reverse=True) and len(set(seen)) == len(seen)
 
 
@@ -602,3 +631,126 @@ def test_default_time_limit_grows_with_the_stops():
     assert routing.default_time_limit(0) == pytest.approx(0.3)
     assert routing.default_time_limit(50) == pytest.approx(2.3)
     assert routing.default_time_limit(1_000) == 10.0
+
+
+# --------------------------------------------------------------------------------------------
+# The stages of solve: options, problem, search, result tables
+# --------------------------------------------------------------------------------------------
+def test_solve_options_default_to_the_module_constants():
+    o = SolveOptions()
+    assert (o.start, o.end, o.minutes_per_stop) == (
+        routing.DEFAULT_START,
+        routing.DEFAULT_END,
+        routing.DEFAULT_MINUTES_PER_STOP,
+    )
+    assert (o.time_limit_s, o.solution_limit, o.osrm_url) == (None, None, None)
+    assert (o.circuity, o.speed_kmh) == (routing.CIRCUITY_FACTOR, routing.AVERAGE_SPEED_KMH)
+    stops = _stops(4, seed=13)
+    plan = solve(stops, DEPOT, options=SolveOptions(solution_limit=50))
+    assert (plan.start, plan.end, plan.minutes_per_stop) == (8 * 60, 15 * 60, 30)
+    default = solve(stops, DEPOT)  # options=None is SolveOptions()
+    assert (default.start, default.end, default.minutes_per_stop) == (8 * 60, 15 * 60, 30)
+    assert default.time_limit_s == routing.default_time_limit(4)
+    assert default.matrix_source == "haversine"
+
+
+def test_check_request_refuses_bad_options():
+    routing._check_request(1, SolveOptions())
+    with pytest.raises(RoutingError, match="jumlah petugas minimal 1, bukan 0"):
+        routing._check_request(0, SolveOptions())
+    with pytest.raises(RoutingError, match="jam kerja 08:00–08:00"):
+        routing._check_request(1, SolveOptions(start=8 * 60, end=8 * 60))
+    with pytest.raises(RoutingError, match="jam kerja"):
+        routing._check_request(1, SolveOptions(start=0, end=24 * 60 + 1))
+    with pytest.raises(RoutingError, match="negatif"):
+        routing._check_request(1, SolveOptions(minutes_per_stop=-1))
+
+
+def _problem_of(stops: pd.DataFrame, officers: int = 1, **options: object) -> routing._Problem:
+    from geo.planning.stops import validate_stops
+
+    valid = validate_stops(stops)
+    opts = SolveOptions(**options)
+    matrix = routing._stop_matrix(valid, DEPOT, options=opts, matrix=None)
+    return routing._problem(valid, matrix, officers=officers, options=opts)
+
+
+def test_problem_is_in_seconds_with_the_depot_as_node_0():
+    stops = _stops(3, seed=14, window_start=["", "07:00", "10:00"], window_end=["", "", "11:00"])
+    p = _problem_of(stops, minutes_per_stop=20, start=8 * 60, end=16 * 60)
+    assert p.travel.shape == (4, 4) and (np.diag(p.travel) == 0).all()
+    assert (p.travel == _int_matrix(stops)).all()
+    assert list(p.service) == [0, 1200, 1200, 1200]
+    # Windows open no earlier than the day; a missing end is the end of the day.
+    assert list(p.open_s) == [8 * 3600, 8 * 3600, 8 * 3600, 10 * 3600]
+    assert list(p.close_s) == [16 * 3600, 16 * 3600, 16 * 3600, 11 * 3600]
+    assert p.day == "08:00–16:00" and p.window(2) == "10:00–11:00" and p.window(0) == ""
+    assert [p.has_window(i) for i in range(3)] == [False, True, True]
+    assert list(p.priority) == [50.0, 50.0, 50.0]  # missing priorities are neutral
+    with pytest.raises(RoutingError, match="matriks"):
+        routing._stop_matrix(
+            p.stops,
+            DEPOT,
+            options=SolveOptions(),
+            matrix=TravelMatrix(np.zeros((2, 2)), np.zeros((2, 2)), "haversine"),
+        )
+
+
+def test_unservable_stops_are_found_before_the_search():
+    stops = pd.DataFrame(
+        {
+            "id": ["ok", "malam", "lama"],
+            "nama": ["OK", "Malam", "Lama"],
+            "lat": [-7.9700, -7.9700, -7.9700],
+            "lon": [112.6300, 112.6300, 112.6300],
+            "window_start": ["", "17:00", ""],
+            "window_end": ["", "18:00", ""],
+        }
+    )
+    p = _problem_of(stops)
+    assert routing._unservable(p) == {
+        1: (
+            "jendela_di_luar_jam_kerja",
+            "jendela waktu 17:00–18:00 di luar jam kerja 08:00–15:00",
+        )
+    }
+    long_visit = _problem_of(stops.iloc[[2]], minutes_per_stop=8 * 60)
+    assert [code for code, _ in routing._unservable(long_visit).values()] == ["melebihi_jam_kerja"]
+
+
+def test_search_alone_returns_each_officers_nodes():
+    stops = _stops(6, seed=15)
+    p = _problem_of(stops, officers=2, minutes_per_stop=SVC)
+    manager, model, nodes = routing._build_model(p, [0, 2, 4])
+    assert nodes == [0, 1, 3, 5]
+    assert model.vehicles() == 2 and manager.GetNumberOfNodes() == 4
+    found = routing._search(p, range(6), time_limit_s=60.0, solution_limit=100)
+    assert sorted(n for seq in found.sequences for n in seq) == [1, 2, 3, 4, 5, 6]
+    assert found.solver_status.startswith("ROUTING_") and found.solve_seconds > 0
+    assert routing._unvisited(p, range(6), found.sequences) == {}
+    # Nodes 2 and 3 left out: the reason names the officers and the day.
+    left = routing._unvisited(p, range(6), [[1, 4], [5, 6]])
+    assert sorted(left) == [1, 2]
+    assert left[1] == (
+        "tidak_muat",
+        DROP_REASONS["tidak_muat"].format(petugas=2, jam_kerja="08:00–15:00"),
+    )
+
+
+def test_result_tables_and_status():
+    stops = _stops(3, seed=16, must_visit=[False, True, False])
+    p = _problem_of(stops)
+    reasons = {2: ("tidak_muat", "teks"), 1: ("jendela_bentrok", "lain")}
+    dropped = routing._dropped_table(p, reasons)
+    assert list(dropped["id"]) == ["s1", "s2"]  # stop order, not insertion order
+    assert list(dropped["alasan"]) == ["wajib dikunjungi, tetapi lain", "teks"]
+    assert list(dropped["wajib"]) == [True, False]
+    assert routing._status(dropped, proven=True, searched=True) == "infeasible"
+    none = routing._dropped_table(p, {})
+    assert list(none.columns) == ["id", "nama", "kode", "alasan", "wajib"] and none.empty
+    assert routing._status(none, proven=False, searched=True) == "heuristic"
+    assert routing._status(none, proven=True, searched=True) == "optimal"
+    assert routing._status(none, proven=False, searched=False) == "optimal"
+    schedules = routing._schedules(p, [[1, 3], []])
+    assert schedules[1] is None and schedules[0] is not None
+    assert schedules[0].back <= p.end_s

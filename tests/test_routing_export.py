@@ -17,10 +17,11 @@ import pytest
 from geo import cli
 from geo.core.i18n import t
 from geo.core.register import KEBUTUHAN
-from geo.planning.routing import solve
+from geo.planning.routing import SolveOptions, solve
 from geo.planning.routing_export import (
     CSV_COLUMNS,
     GPX_NAMESPACE,
+    CsvPlanOptions,
     google_maps_links,
     plan_from_csv,
     route_csv,
@@ -68,12 +69,17 @@ def _stops(n: int = len(PLACES)) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def one_route():
     """All twelve stops on one officer's long day."""
-    return solve(_stops(), DEPOT, officers=1, minutes_per_stop=10, end=18 * 60, **BUDGET)
+    return solve(
+        _stops(),
+        DEPOT,
+        officers=1,
+        options=SolveOptions(minutes_per_stop=10, end=18 * 60, **BUDGET),
+    )
 
 
 @pytest.fixture(scope="module")
 def two_routes():
-    return solve(_stops(6), DEPOT, officers=2, minutes_per_stop=30, **BUDGET)
+    return solve(_stops(6), DEPOT, officers=2, options=SolveOptions(minutes_per_stop=30, **BUDGET))
 
 
 def _points(el: ET.Element, tag: str) -> list[tuple[float, float]]:
@@ -236,7 +242,7 @@ def test_visit_sheet_lists_stops_checklist_and_note_space(one_route):
 
 
 def test_visit_sheet_in_english_and_for_an_idle_officer():
-    plan = solve(_stops(1), DEPOT, officers=2, minutes_per_stop=30, **BUDGET)
+    plan = solve(_stops(1), DEPOT, officers=2, options=SolveOptions(minutes_per_stop=30, **BUDGET))
     busy = 1 if not plan.route(1).empty else 2
     idle = 3 - busy
     english = visit_sheet_html(plan, busy, lang="en")
@@ -368,3 +374,66 @@ def test_plan_from_csv_rejects_an_unknown_depot(tmp_path):
     stops = _write_stops(tmp_path / "stops.csv", STOP_ROWS[:1])
     with pytest.raises(ValueError, match="depo 'Kantor Pos' tidak dikenal; pilihan: diskopindag"):
         plan_from_csv(stops, tmp_path / "o", officers=1, depot="Kantor Pos")
+
+
+def test_csv_plan_options_parse_the_working_day():
+    assert CsvPlanOptions().solve_options() == SolveOptions()
+    opts = CsvPlanOptions(
+        start="7.30", end="16:00", minutes_per_stop=20, time_limit_s=2.0, osrm_url="http://x"
+    ).solve_options()
+    assert opts == SolveOptions(
+        start=450, end=960, minutes_per_stop=20, time_limit_s=2.0, osrm_url="http://x"
+    )
+    with pytest.raises(ValueError, match="jam mulai dan selesai wajib diisi"):
+        CsvPlanOptions(start="").solve_options()
+    with pytest.raises(ValueError):
+        CsvPlanOptions(end="nanti").solve_options()
+
+
+def test_plan_from_csv_with_options(tmp_path):
+    stops = _write_stops(tmp_path / "stops.csv", STOP_ROWS[:3])
+    steps: list[str] = []
+    plan, files = plan_from_csv(
+        stops,
+        tmp_path / "o",
+        officers=1,
+        options=CsvPlanOptions(start="09:00", end="14:00", minutes_per_stop=15, time_limit_s=0.5),
+        progress=steps.append,
+    )
+    assert steps == ["baca", "waktu_tempuh", "cari", "tulis"]
+    assert (plan.start, plan.end, plan.minutes_per_stop, plan.time_limit_s) == (540, 840, 15, 0.5)
+    assert files and all(f.exists() for f in files)
+
+
+def test_cli_plan_falls_back_to_the_estimate_like_the_page(tmp_path, monkeypatch, capsys):
+    """A dead OSRM server: a warning, the offline estimate, exit 0 (as Perencanaan does)."""
+    import json
+    import socket
+
+    from geo.cli import main
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("OSRM_URL", f"http://127.0.0.1:{port}")
+    stops = _write_stops(tmp_path / "stops.csv", STOP_ROWS[:3])
+    out = tmp_path / "o"
+    status = main(
+        [
+            "plan",
+            "--stops",
+            str(stops),
+            "--officers",
+            "1",
+            "--time-limit",
+            "0.5",
+            "--output",
+            str(out),
+        ]
+    )
+    assert status == 0
+    err = capsys.readouterr().err
+    assert "peringatan: OSRM gagal" in err and "tidak dapat dihubungi" in err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["travel_times"] == "haversine"
+    assert summary["notes"] and "garis lurus" in summary["notes"][0]

@@ -80,6 +80,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -107,6 +108,7 @@ __all__ = [
     "DEFAULT_MIN_SAMPLES",
     "HULL_BUFFER_M",
     "HULL_RATIO",
+    "ClusterParams",
     "candidate_to_sentra",
     "candidates",
     "cluster_labels",
@@ -132,6 +134,51 @@ BORDER_FRACTION = 0.5
 
 #: Audit-log action of promoting a cluster to a sentra (:func:`geo.core.audit.record`).
 AUDIT_PROMOTE = "sentra.dari_klaster"
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Parameters of the clustering and of the candidate rule (see the module notes).
+
+    Distances are metres in EPSG:32749 (UTM 49S).
+
+    Attributes
+    ----------
+    eps_m
+        Neighbourhood radius in metres.
+    min_samples
+        Businesses of the group within ``eps_m`` (itself included) that make a core business.
+    contrast
+        How many times the group's surrounding density a core business's neighbourhood must
+        exceed.
+    background_m
+        Half the side of the square, in metres, over which the surrounding density is counted;
+        larger than ``eps_m``.
+    min_cluster_size
+        Smallest cluster reported (businesses).
+    candidate_distance_m
+        A cluster whose hull is farther than this (metres) from every known sentra (of its
+        sector with ``match_sector``) is a candidate (:func:`detect_clusters` only).
+    match_sector
+        Compare a cluster only with sentra of its own sector (a batik cluster beside the tempe
+        sentra is still new); False compares with every sentra (:func:`detect_clusters` only).
+    """
+
+    eps_m: float = DEFAULT_EPS_M
+    min_samples: int = DEFAULT_MIN_SAMPLES
+    contrast: float = DEFAULT_CONTRAST
+    background_m: float = DEFAULT_BACKGROUND_M
+    min_cluster_size: int = DEFAULT_MIN_CLUSTER_SIZE
+    candidate_distance_m: float = DEFAULT_CANDIDATE_DISTANCE_M
+    match_sector: bool = True
+
+    def check(self) -> None:
+        """Raise ValueError for a parameter out of range."""
+        if self.eps_m <= 0 or self.background_m <= self.eps_m:
+            raise ValueError("eps_m must be positive and smaller than background_m")
+        if self.min_samples < 1 or self.min_cluster_size < 1 or self.contrast <= 0:
+            raise ValueError("min_samples, min_cluster_size and contrast must be positive")
+
 
 #: Columns of :func:`detect_clusters`' result (besides ``geometry``), with their dtypes.
 CLUSTER_COLUMNS: dict[str, str] = {
@@ -213,15 +260,11 @@ class _Background:
 
 
 def _label_group(
-    xy: np.ndarray,
-    background: _Background,
-    *,
-    eps_m: float,
-    min_samples: int,
-    contrast: float,
-    min_cluster_size: int,
+    xy: np.ndarray, background: _Background, *, params: ClusterParams
 ) -> tuple[np.ndarray, np.ndarray]:
     """DBSCAN with the local-contrast minimum on one group; labels (-1 noise) and contrast."""
+    eps_m, min_samples = params.eps_m, params.min_samples
+    contrast, min_cluster_size = params.contrast, params.min_cluster_size
     n = len(xy)
     labels = np.full(n, -1)
     ratio = np.zeros(n)
@@ -288,32 +331,18 @@ def _cluster_index(
     *,
     sector: str | Sequence[str] | None,
     keyword: str | None,
-    eps_m: float,
-    min_samples: int,
-    contrast: float,
-    background_m: float,
-    min_cluster_size: int,
+    params: ClusterParams,
     active_only: bool,
     area: gpd.GeoDataFrame | None,
 ) -> tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]]]:
     """Sorted rows, their metric coordinates and one record per cluster (members, contrast)."""
-    if eps_m <= 0 or background_m <= eps_m:
-        raise ValueError("eps_m must be positive and smaller than background_m")
-    if min_samples < 1 or min_cluster_size < 1 or contrast <= 0:
-        raise ValueError("min_samples, min_cluster_size and contrast must be positive")
+    params.check()
     rows = _prepare(register, active_only=active_only)
     xy = _metric_xy(rows["lon"].to_numpy(dtype="float64"), rows["lat"].to_numpy(dtype="float64"))
-    background = _Background(_study_area_metric(area), background_m=background_m)
+    background = _Background(_study_area_metric(area), background_m=params.background_m)
     clusters: list[dict[str, Any]] = []
     for code, positions in _groups(rows, sector=sector, keyword=keyword):
-        labels, ratio = _label_group(
-            xy[positions],
-            background,
-            eps_m=eps_m,
-            min_samples=min_samples,
-            contrast=contrast,
-            min_cluster_size=min_cluster_size,
-        )
+        labels, ratio = _label_group(xy[positions], background, params=params)
         found = []
         for label in np.unique(labels[labels >= 0]):
             members = positions[labels == label]
@@ -336,17 +365,14 @@ def cluster_labels(
     *,
     sector: str | Sequence[str] | None = None,
     keyword: str | None = None,
-    eps_m: float = DEFAULT_EPS_M,
-    min_samples: int = DEFAULT_MIN_SAMPLES,
-    contrast: float = DEFAULT_CONTRAST,
-    background_m: float = DEFAULT_BACKGROUND_M,
-    min_cluster_size: int = DEFAULT_MIN_CLUSTER_SIZE,
+    params: ClusterParams | None = None,
     active_only: bool = True,
     area: gpd.GeoDataFrame | None = None,
 ) -> pd.Series:
     """Return the cluster id of every register row (missing for rows in no cluster).
 
-    Parameters are those of :func:`detect_clusters`.
+    Parameters are those of :func:`detect_clusters` (``params.candidate_distance_m`` and
+    ``params.match_sector`` do not change the labels).
 
     Returns
     -------
@@ -359,11 +385,7 @@ def cluster_labels(
         register,
         sector=sector,
         keyword=keyword,
-        eps_m=eps_m,
-        min_samples=min_samples,
-        contrast=contrast,
-        background_m=background_m,
-        min_cluster_size=min_cluster_size,
+        params=ClusterParams() if params is None else params,
         active_only=active_only,
         area=area,
     )
@@ -446,13 +468,7 @@ def detect_clusters(
     keyword: str | None = None,
     sentra: pd.DataFrame | None = None,
     kel: gpd.GeoDataFrame | None = None,
-    eps_m: float = DEFAULT_EPS_M,
-    min_samples: int = DEFAULT_MIN_SAMPLES,
-    contrast: float = DEFAULT_CONTRAST,
-    background_m: float = DEFAULT_BACKGROUND_M,
-    min_cluster_size: int = DEFAULT_MIN_CLUSTER_SIZE,
-    candidate_distance_m: float = DEFAULT_CANDIDATE_DISTANCE_M,
-    match_sector: bool = True,
+    params: ClusterParams | None = None,
     active_only: bool = True,
     area: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
@@ -475,23 +491,9 @@ def detect_clusters(
         None: no sentra is known and every cluster is a candidate.
     kel
         Kelurahan layer; the shipped one by default.
-    eps_m
-        Neighbourhood radius in metres (EPSG:32749).
-    min_samples
-        Businesses of the group within ``eps_m`` (itself included) that make a core business.
-    contrast
-        How many times the group's surrounding density a core business's neighbourhood must
-        exceed.
-    background_m
-        Half the side of the square, in metres, over which the surrounding density is counted.
-    min_cluster_size
-        Smallest cluster reported (businesses).
-    candidate_distance_m
-        A cluster whose hull is farther than this (metres) from every known sentra (of its
-        sector with ``match_sector``) is a candidate.
-    match_sector
-        Compare a cluster only with sentra of its own sector (a batik cluster beside the tempe
-        sentra is still new); False compares with every sentra.
+    params
+        Radius, minimum, contrast, background, smallest cluster and the candidate rule
+        (:class:`ClusterParams`, metres in EPSG:32749; its defaults when None).
     active_only
         Use only rows with ``status == "aktif"`` (when the column exists).
     area
@@ -516,24 +518,16 @@ def detect_clusters(
         :func:`geo.wilayah.assign_kelurahan` of the members, most members first, joined by
         ``", "``), ``sentra_terdekat`` / ``sentra_terdekat_nama`` (id and name of the nearest
         sentra, missing if none), ``jarak_sentra_m`` (metres from the hull, 0 when the sentra
-        lies inside it) and ``kandidat`` (no sentra within ``candidate_distance_m``).
+        lies inside it) and ``kandidat`` (no sentra within ``params.candidate_distance_m``).
 
     Raises
     ------
     ValueError
         An unknown sector or a parameter out of range.
     """
+    params = ClusterParams() if params is None else params
     rows, xy, clusters = _cluster_index(
-        register,
-        sector=sector,
-        keyword=keyword,
-        eps_m=eps_m,
-        min_samples=min_samples,
-        contrast=contrast,
-        background_m=background_m,
-        min_cluster_size=min_cluster_size,
-        active_only=active_only,
-        area=area,
+        register, sector=sector, keyword=keyword, params=params, active_only=active_only, area=area
     )
     if not clusters:
         return _empty_clusters()
@@ -595,10 +589,10 @@ def detect_clusters(
         )
     out = pd.DataFrame.from_records(records)
     nearest = _nearest_sentra(
-        out, np.array(hulls, dtype=object), sentra, kel_metric, match_sector=match_sector
+        out, np.array(hulls, dtype=object), sentra, kel_metric, match_sector=params.match_sector
     )
     out = pd.concat([out, nearest], axis=1)
-    out["kandidat"] = ~(out["jarak_sentra_m"] <= candidate_distance_m).to_numpy()
+    out["kandidat"] = ~(out["jarak_sentra_m"] <= params.candidate_distance_m).to_numpy()
     for column, dtype in CLUSTER_COLUMNS.items():
         out[column] = out[column].astype(dtype)
     geometry = gpd.GeoSeries(hulls, crs=CRS_METRIC).to_crs(CRS_STORAGE)

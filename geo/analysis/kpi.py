@@ -51,6 +51,7 @@ __all__ = [
     "PERIOD_KINDS",
     "UNKNOWN_CATEGORY",
     "DashboardFigures",
+    "DashboardOptions",
     "KpiTile",
     "Period",
     "PeriodKind",
@@ -960,6 +961,27 @@ def _kecamatan_table(
     )
 
 
+@dataclass(frozen=True)
+class DashboardOptions:
+    """Less common options of :func:`dashboard_figures`.
+
+    Attributes
+    ----------
+    as_of
+        The data's "today". None: :func:`latest_date` of the register, visits and size
+        history. The reference day of the figures is the earlier of it and the period's
+        last day.
+    context
+        Context figures; None: :func:`load_context` of ``data/konteks_bps.csv``.
+    top
+        How many highest-priority kelurahan to list.
+    """
+
+    as_of: datetime.date | None = None
+    context: pd.DataFrame | None = None
+    top: int = 10
+
+
 def dashboard_figures(
     register: gpd.GeoDataFrame,
     *,
@@ -968,9 +990,7 @@ def dashboard_figures(
     size_history: pd.DataFrame,
     kelurahan: gpd.GeoDataFrame,
     period: Period,
-    as_of: datetime.date | None = None,
-    context: pd.DataFrame | None = None,
-    top: int = 10,
+    options: DashboardOptions | None = None,
     lang: str = "id",
 ) -> DashboardFigures:
     """Compute every figure of the leadership dashboard and the brief for one period.
@@ -989,14 +1009,9 @@ def dashboard_figures(
         Kelurahan layer (:func:`geo.wilayah.kelurahan`, any CRS; results in EPSG:4326).
     period
         The period every figure refers to.
-    as_of
-        The data's "today". Default: :func:`latest_date` of the register, visits and size
-        history. The reference day of the figures is the earlier of it and the period's
-        last day.
-    context
-        Context figures; default :func:`load_context` of ``data/konteks_bps.csv``.
-    top
-        How many highest-priority kelurahan to list.
+    options
+        The data's "today", the context figures and how many priority kelurahan to list
+        (:class:`DashboardOptions`; its defaults when None).
     lang
         Language of the category labels.
 
@@ -1008,10 +1023,11 @@ def dashboard_figures(
         period, bounds included, and also in the comparison window
         (:func:`comparison_window`) of the previous period.
     """
+    opts = DashboardOptions() if options is None else options
     latest = latest_date(
         (register, "tanggal_terkurasi"), (visits, "tanggal"), (size_history, "tanggal")
     )
-    today = as_of or latest or period.last_day
+    today = opts.as_of or latest or period.last_day
     reference = min(period.last_day, today)
     stock = curated_by(register, reference)
     active = _active(stock)
@@ -1025,7 +1041,7 @@ def dashboard_figures(
 
     cov = coverage(kelurahan, stock, sahabat, visits, as_of=reference)
     ranked = cov[cov["prioritas"].to_numpy() > 0].sort_values("peringkat", kind="mergesort")
-    priority_table = pd.DataFrame(ranked[list(_PRIORITY_COLUMNS)]).head(top)
+    priority_table = pd.DataFrame(ranked[list(_PRIORITY_COLUMNS)]).head(opts.top)
 
     progress = program_progress(stock)
     dated = pd.to_datetime(active["tanggal_terkurasi"], errors="coerce")
@@ -1064,7 +1080,7 @@ def dashboard_figures(
         kecamatan=_kecamatan_table(cov, new, period_rises, register, period_visits),
         coverage=cov,
         priority=priority_table.reset_index(drop=True),
-        context=load_context() if context is None else context,
+        context=load_context() if opts.context is None else opts.context,
     )
 
 

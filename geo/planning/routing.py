@@ -88,6 +88,7 @@ __all__ = [
     "OsrmError",
     "Plan",
     "RoutingError",
+    "SolveOptions",
     "TravelMatrix",
     "default_time_limit",
     "haversine_matrix",
@@ -98,6 +99,7 @@ __all__ = [
     "schedule_route",
     "solve",
     "travel_matrix",
+    "travel_matrix_or_estimate",
 ]
 
 #: Mean Earth radius (IUGG), metres.
@@ -386,6 +388,41 @@ def osrm_table(
     return TravelMatrix(seconds=seconds, metres=metres, source="osrm")
 
 
+def travel_matrix_or_estimate(
+    lat: ArrayLike,
+    lon: ArrayLike,
+    *,
+    osrm_url: str | None = None,
+    labels: Sequence[str] | None = None,
+) -> tuple[TravelMatrix, str | None]:
+    """Return travel times from OSRM, or the offline estimate and the reason when OSRM fails.
+
+    The one fallback policy of the app: the planning page and ``python -m geo plan`` both plan
+    with the estimate (:func:`haversine_travel`) when the server gives no usable table, and say
+    so.
+
+    Parameters
+    ----------
+    lat, lon
+        Degrees (EPSG:4326).
+    osrm_url
+        Base URL of an OSRM server, or None for the offline estimate (no note).
+    labels
+        Point names for OSRM error messages.
+
+    Returns
+    -------
+    tuple
+        The matrix, and None or why OSRM failed (Bahasa Indonesia; the estimate was used).
+    """
+    if not osrm_url:
+        return travel_matrix(lat, lon), None
+    try:
+        return travel_matrix(lat, lon, osrm_url=osrm_url, labels=labels), None
+    except OsrmError as exc:
+        return travel_matrix(lat, lon), str(exc)
+
+
 def travel_matrix(
     lat: ArrayLike,
     lon: ArrayLike,
@@ -607,6 +644,9 @@ class Plan:
         ``"haversine"`` or ``"osrm"``.
     start, end, minutes_per_stop, n_officers
         The working day (minutes since midnight), the service time and the officers asked.
+    notes
+        What the planner should know about how the plan was made (e.g. the OSRM server failed
+        and the offline estimate was used), in Bahasa Indonesia.
     """
 
     depot: Depot
@@ -624,6 +664,7 @@ class Plan:
     end: int
     minutes_per_stop: int
     n_officers: int
+    notes: tuple[str, ...] = ()
 
     def route(self, officer: int) -> pd.DataFrame:
         """Return the rows of one officer's route (1-based), depot at both ends, or empty."""
@@ -662,6 +703,7 @@ class Plan:
             "depot": {"id": self.depot.id, "nama": self.depot.nama},
             "working_hours": [format_hhmm(self.start), format_hhmm(self.end)],
             "minutes_per_stop": int(self.minutes_per_stop),
+            "notes": list(self.notes),
         }
 
 
@@ -680,53 +722,395 @@ def _window_text(open_min: int | None, close_min: int | None) -> str:
     return f"{format_hhmm(open_min) or '…'}–{format_hhmm(close_min) or '…'}"
 
 
+@dataclass(frozen=True)
+class SolveOptions:
+    """How :func:`solve` plans: the working day, the service time, the search and travel times.
+
+    Attributes
+    ----------
+    start, end
+        Working day, minutes since midnight (local time, WIB): nobody leaves the depot before
+        ``start`` or is back after ``end``. 08:00-15:00 by default.
+    minutes_per_stop
+        Minutes spent at each stop.
+    time_limit_s
+        Search time limit, seconds; :func:`default_time_limit` of the stops that can be served
+        when None.
+    solution_limit
+        Stop the search after this many solutions as well (the guided local search visits
+        many, not only improving ones). Unlike the time limit it does not depend on how busy
+        the machine is, so a run is repeatable; tests and the benchmark use it. None: no limit.
+    osrm_url, circuity, speed_kmh
+        How to compute the travel times when :func:`solve` is given no matrix (see
+        :func:`travel_matrix`): an OSRM server, or the offline estimate's circuity factor and
+        speed in km/h.
+    """
+
+    start: int = DEFAULT_START
+    end: int = DEFAULT_END
+    minutes_per_stop: int = DEFAULT_MINUTES_PER_STOP
+    time_limit_s: float | None = None
+    solution_limit: int | None = None
+    osrm_url: str | None = None
+    circuity: float = CIRCUITY_FACTOR
+    speed_kmh: float = AVERAGE_SPEED_KMH
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The routing problem in the solver's units: nodes (0 = depot, i + 1 = stop i), seconds.
+
+    ``travel`` is the rounded-up travel time matrix with a zero diagonal; ``service``,
+    ``open_s`` and ``close_s`` are per node (the depot's window is the working day and stop
+    windows never open before it); ``must`` and ``priority`` are per stop (0-100, missing
+    priorities neutral).
+    """
+
+    stops: pd.DataFrame
+    officers: int
+    travel: NDArray[np.int64]
+    service: NDArray[np.int64]
+    open_s: NDArray[np.int64]
+    close_s: NDArray[np.int64]
+    must: NDArray[np.bool_]
+    priority: NDArray[np.float64]
+    start_s: int
+    end_s: int
+
+    @property
+    def times(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`schedule_route` and :func:`plan_cost`."""
+        return {
+            "travel": self.travel,
+            "service": self.service,
+            "open_s": self.open_s,
+            "close_s": self.close_s,
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+        }
+
+    @property
+    def day(self) -> str:
+        """The working day as ``"HH:MM–HH:MM"``."""
+        return f"{format_hhmm(self.start_s // 60)}–{format_hhmm(self.end_s // 60)}"
+
+    def has_window(self, i: int) -> bool:
+        """Whether stop ``i`` (0-based) has a window start or end."""
+        return bool(
+            pd.notna(self.stops["window_start"].iloc[i])
+            or pd.notna(self.stops["window_end"].iloc[i])
+        )
+
+    def window(self, i: int) -> str:
+        """Stop ``i``'s window as text (``"09:00–11:00"``, ``"…"`` for an open side)."""
+        a, b = self.stops["window_start"].iloc[i], self.stops["window_end"].iloc[i]
+        return _window_text(None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
+
+
+@dataclass(frozen=True)
+class _Search:
+    """Outcome of the OR-Tools search: each officer's stop nodes in visiting order."""
+
+    sequences: list[list[int]]
+    solver_status: str = "TIDAK_DIJALANKAN"
+    solve_seconds: float = 0.0
+    proven: bool = True
+
+
+def _check_request(officers: int, options: SolveOptions) -> None:
+    """Raise :class:`RoutingError` for no officer, a bad working day or a negative service."""
+    start, end = options.start, options.end
+    if officers < 1:
+        raise RoutingError(f"jumlah petugas minimal 1, bukan {officers}")
+    if not 0 <= start < end <= 24 * 60:
+        raise RoutingError(
+            f"jam kerja {format_hhmm(start)}–{format_hhmm(end)} tidak sah (selesai harus "
+            "setelah mulai, dalam satu hari)"
+        )
+    if options.minutes_per_stop < 0:
+        raise RoutingError("menit per kunjungan tidak boleh negatif")
+
+
+def _stop_matrix(
+    stops: pd.DataFrame, depot: Depot, *, options: SolveOptions, matrix: TravelMatrix | None
+) -> TravelMatrix:
+    """Return the given matrix, checked against the stops, or :func:`travel_matrix` of them."""
+    n = len(stops)
+    if matrix is None:
+        lat = np.r_[depot.lat, stops["lat"].to_numpy(dtype="float64")]
+        lon = np.r_[depot.lon, stops["lon"].to_numpy(dtype="float64")]
+        labels = [depot.nama, *stops["nama"].astype(str)]
+        matrix = travel_matrix(
+            lat,
+            lon,
+            osrm_url=options.osrm_url,
+            circuity=options.circuity,
+            speed_kmh=options.speed_kmh,
+            labels=labels,
+        )
+    if matrix.seconds.shape != (n + 1, n + 1):
+        raise RoutingError(f"matriks waktu tempuh {matrix.seconds.shape} untuk {n + 1} titik")
+    return matrix
+
+
+def _problem(
+    stops: pd.DataFrame, matrix: TravelMatrix, *, officers: int, options: SolveOptions
+) -> _Problem:
+    """Convert validated stops and their matrix into solver units (see :class:`_Problem`)."""
+    n = len(stops)
+    start, end = options.start, options.end
+    travel = np.ceil(np.asarray(matrix.seconds, dtype="float64")).astype("int64")
+    np.fill_diagonal(travel, 0)
+    start_s, end_s = start * 60, end * 60
+    service = np.r_[0, np.full(n, options.minutes_per_stop * 60)].astype("int64")
+    ws = stops["window_start"]
+    we = stops["window_end"]
+    open_s = np.r_[start_s, (ws.fillna(start).to_numpy(dtype="int64") * 60)].astype("int64")
+    close_s = np.r_[end_s, (we.fillna(end).to_numpy(dtype="int64") * 60)].astype("int64")
+    return _Problem(
+        stops=stops,
+        officers=officers,
+        travel=travel,
+        service=service,
+        open_s=np.maximum(open_s, start_s),
+        close_s=close_s,
+        must=stops["must_visit"].to_numpy(dtype=bool),
+        priority=stops["prioritas"].fillna(_NEUTRAL_PRIORITY).clip(0, 100).to_numpy(),
+        start_s=start_s,
+        end_s=end_s,
+    )
+
+
+def _unservable(problem: _Problem) -> dict[int, tuple[str, str]]:
+    """Return the stops no plan can serve, whatever the others do: position -> (code, reason)."""
+    p = problem
+    we = p.stops["window_end"]
+    reasons: dict[int, tuple[str, str]] = {}
+    for i in range(len(p.stops)):
+        node = i + 1
+        if p.has_window(i) and (p.close_s[node] < p.start_s or p.open_s[node] > p.end_s):
+            text = DROP_REASONS["jendela_di_luar_jam_kerja"].format(
+                jendela=p.window(i), jam_kerja=p.day
+            )
+            reasons[i] = ("jendela_di_luar_jam_kerja", text)
+            continue
+        earliest = p.start_s + int(p.travel[0, node])
+        if pd.notna(we.iloc[i]) and earliest > p.close_s[node]:
+            text = DROP_REASONS["jendela_tak_terjangkau"].format(
+                jendela=p.window(i), tiba=format_hhmm(earliest / 60)
+            )
+            reasons[i] = ("jendela_tak_terjangkau", text)
+            continue
+        back = max(earliest, int(p.open_s[node])) + int(p.service[node]) + int(p.travel[node, 0])
+        if back > p.end_s:
+            text = DROP_REASONS["melebihi_jam_kerja"].format(
+                kembali=format_hhmm(back / 60), jam_kerja=p.day
+            )
+            reasons[i] = ("melebihi_jam_kerja", text)
+    return reasons
+
+
+def _build_model(problem: _Problem, candidates: Sequence[int]) -> tuple[Any, Any, list[int]]:
+    """Build the OR-Tools model of the candidate stops (see the module notes).
+
+    Returns the index manager, the routing model and the problem node of each model node
+    (model node 0 is the depot, model node k is ``candidates[k - 1]``).
+    """
+    from ortools.constraint_solver import pywrapcp
+
+    p = problem
+    nodes = [0] + [i + 1 for i in candidates]
+    sub = p.travel[np.ix_(nodes, nodes)]
+    transit = sub + p.service[nodes][:, None]
+    manager = pywrapcp.RoutingIndexManager(len(nodes), p.officers, 0)
+    model = pywrapcp.RoutingModel(manager)
+    travel_cb = model.RegisterTransitMatrix(sub.tolist())
+    time_cb = model.RegisterTransitMatrix(transit.tolist())
+    model.SetArcCostEvaluatorOfAllVehicles(travel_cb)
+    model.AddDimension(time_cb, p.end_s - p.start_s, p.end_s, False, "waktu")
+    dim = model.GetDimensionOrDie("waktu")
+    dim.SetGlobalSpanCostCoefficient(1)
+    for v in range(p.officers):
+        dim.CumulVar(model.Start(v)).SetRange(p.start_s, p.end_s)
+        dim.CumulVar(model.End(v)).SetRange(p.start_s, p.end_s)
+    horizon = p.end_s - p.start_s
+    worst = int(sub.max()) * (len(nodes) + p.officers) + horizon  # bound on any plan's cost
+    step = worst + 1  # one priority point
+    optional = (len(nodes) + 1) * (100 * step) + worst + 1
+    mandatory = len(nodes) * (optional + 100 * step) + worst + 1
+    for k, i in enumerate(candidates, start=1):
+        index = manager.NodeToIndex(k)
+        dim.CumulVar(index).SetRange(int(p.open_s[i + 1]), int(p.close_s[i + 1]))
+        penalty = mandatory if p.must[i] else optional + round(p.priority[i] * step)
+        model.AddDisjunction([index], int(penalty))
+    for v in range(p.officers):
+        model.AddVariableMaximizedByFinalizer(dim.CumulVar(model.Start(v)))
+        model.AddVariableMinimizedByFinalizer(dim.CumulVar(model.End(v)))
+    return manager, model, nodes
+
+
+def _search_parameters(*, time_limit_s: float, solution_limit: int | None) -> Any:
+    """Return OR-Tools search parameters: local cheapest insertion, then guided local search."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    )
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = int(solution_limit)
+    return params
+
+
+def _report_improvements(model: Any, on_solution: Callable[[int], None]) -> None:
+    """Call ``on_solution`` with the objective of each solution better than all before."""
+    best: list[int | None] = [None]
+
+    def _report() -> None:
+        cost = int(model.CostVar().Max())
+        if best[0] is None or cost < best[0]:  # guided local search also accepts worse
+            best[0] = cost
+            on_solution(cost)
+
+    model.AddAtSolutionCallback(_report)
+
+
+def _search(
+    problem: _Problem,
+    candidates: Sequence[int],
+    *,
+    time_limit_s: float,
+    solution_limit: int | None = None,
+    on_solution: Callable[[int], None] | None = None,
+) -> _Search:
+    """Build the model of the candidate stops, search and read each officer's route.
+
+    Raises
+    ------
+    RoutingError
+        OR-Tools found no solution at all.
+    """
+    from ortools.constraint_solver import routing_enums_pb2
+
+    manager, model, nodes = _build_model(problem, candidates)
+    if on_solution is not None:
+        _report_improvements(model, on_solution)
+    params = _search_parameters(time_limit_s=time_limit_s, solution_limit=solution_limit)
+    t0 = time.perf_counter()
+    solution = model.SolveWithParameters(params)
+    solve_seconds = time.perf_counter() - t0
+    code = model.status()
+    solver_status = routing_enums_pb2.RoutingSearchStatus.Value.Name(code)
+    if solution is None:
+        raise RoutingError(f"OR-Tools tidak menemukan rencana ({solver_status})")
+    sequences: list[list[int]] = [[] for _ in range(problem.officers)]
+    for v in range(problem.officers):
+        index = solution.Value(model.NextVar(model.Start(v)))
+        while not model.IsEnd(index):
+            sequences[v].append(nodes[manager.IndexToNode(index)])
+            index = solution.Value(model.NextVar(index))
+    return _Search(
+        sequences=sequences,
+        solver_status=solver_status,
+        solve_seconds=solve_seconds,
+        proven=code == routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL,
+    )
+
+
+def _unvisited(
+    problem: _Problem, candidates: Sequence[int], sequences: Sequence[Sequence[int]]
+) -> dict[int, tuple[str, str]]:
+    """Return the candidate stops the search left out: position -> (code, reason)."""
+    visited = {node - 1 for seq in sequences for node in seq}
+    reasons: dict[int, tuple[str, str]] = {}
+    for i in candidates:
+        if i in visited:
+            continue
+        code = "jendela_bentrok" if problem.has_window(i) else "tidak_muat"
+        reasons[i] = (
+            code,
+            DROP_REASONS[code].format(
+                jendela=problem.window(i), jam_kerja=problem.day, petugas=problem.officers
+            ),
+        )
+    return reasons
+
+
+def _dropped_table(problem: _Problem, reasons: dict[int, tuple[str, str]]) -> pd.DataFrame:
+    """Return :attr:`Plan.dropped`: one row per dropped stop, in stop order."""
+    stops, must = problem.stops, problem.must
+    order = sorted(reasons)
+    return pd.DataFrame(
+        {
+            "id": pd.array([stops["id"].iloc[i] for i in order], dtype="string"),
+            "nama": pd.array([stops["nama"].iloc[i] for i in order], dtype="string"),
+            "kode": pd.array([reasons[i][0] for i in order], dtype="string"),
+            "alasan": pd.array(
+                [(_MUST_PREFIX if must[i] else "") + reasons[i][1] for i in order],
+                dtype="string",
+            ),
+            "wajib": np.array([bool(must[i]) for i in order], dtype=bool),
+        }
+    )
+
+
+def _schedules(problem: _Problem, sequences: Sequence[Sequence[int]]) -> list[_Schedule | None]:
+    """Time every officer's route (:func:`schedule_route`); None for an officer without visits."""
+    schedules = []
+    for seq in sequences:
+        s = schedule_route(seq, **problem.times) if seq else None
+        if seq and s is None:  # the solver's routes always fit; this guards the model itself
+            raise RoutingError("OR-Tools memberi rute yang tidak memenuhi jam kerja")
+        schedules.append(s)
+    return schedules
+
+
+def _status(dropped: pd.DataFrame, *, proven: bool, searched: bool) -> str:
+    """Return the plan's status, one of :data:`STATUSES` (see :class:`Plan`)."""
+    if dropped["wajib"].any():
+        return "infeasible"
+    if proven or not searched:
+        return "optimal"
+    return "heuristic"
+
+
 def solve(
     stops: pd.DataFrame,
     depot: Depot,
     *,
     officers: int = 1,
-    start: int = DEFAULT_START,
-    end: int = DEFAULT_END,
-    minutes_per_stop: int = DEFAULT_MINUTES_PER_STOP,
-    time_limit_s: float | None = None,
+    options: SolveOptions | None = None,
     matrix: TravelMatrix | None = None,
-    osrm_url: str | None = None,
-    circuity: float = CIRCUITY_FACTOR,
-    speed_kmh: float = AVERAGE_SPEED_KMH,
     on_solution: Callable[[int], None] | None = None,
-    solution_limit: int | None = None,
 ) -> Plan:
     """Plan the routes of ``officers`` officers from ``depot`` through ``stops``.
+
+    Three stages: the problem (:func:`_problem`; stops no plan can serve are set aside by
+    :func:`_unservable`), the search (:func:`_build_model` and :func:`_search`) and the result
+    tables (:func:`_route_table`, :func:`_dropped_table`, :func:`_officer_table`).
 
     Parameters
     ----------
     stops
         Stop table (:data:`geo.planning.stops.STOP_COLUMNS`; checked by
-        :func:`geo.planning.stops.validate_stops`). Windows and the working day in minutes since
-        midnight.
+        :func:`geo.planning.stops.validate_stops`). Windows in minutes since midnight.
     depot
         Start and end of every route.
     officers
         Number of officers (vehicles), at least 1.
-    start, end
-        Working day, minutes since midnight: nobody leaves before ``start`` or is back after
-        ``end``.
-    minutes_per_stop
-        Minutes spent at each stop.
-    time_limit_s
-        Search time limit, seconds; :func:`default_time_limit` by default.
+    options
+        Working day, minutes per stop, search limits and how to compute the travel times
+        (:class:`SolveOptions`; its defaults when None).
     matrix
         Travel times between the depot (row 0) and the stops (rows 1..n, in table order);
-        computed with :func:`travel_matrix` when None.
-    osrm_url, circuity, speed_kmh
-        How to compute the matrix when it is not given.
+        computed with :func:`travel_matrix` and ``options`` when None.
     on_solution
         Called with the objective (seconds, drop penalties included) of each solution that
         improves on the best found so far.
-    solution_limit
-        Stop the search after this many solutions as well (the guided local search visits
-        many, not only improving ones). Unlike the time limit it does not depend on how busy
-        the machine is, so a run is repeatable; tests and the benchmark use it.
 
     Returns
     -------
@@ -740,199 +1124,50 @@ def solve(
     RoutingError
         Bad options or a matrix of the wrong shape.
     OsrmError
-        ``osrm_url`` given and the server gives no usable table.
+        ``options.osrm_url`` given and the server gives no usable table.
     """
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-
+    opts = SolveOptions() if options is None else options
     stops = validate_stops(stops)
-    if officers < 1:
-        raise RoutingError(f"jumlah petugas minimal 1, bukan {officers}")
-    if not 0 <= start < end <= 24 * 60:
-        raise RoutingError(
-            f"jam kerja {format_hhmm(start)}–{format_hhmm(end)} tidak sah (selesai harus "
-            "setelah mulai, dalam satu hari)"
-        )
-    if minutes_per_stop < 0:
-        raise RoutingError("menit per kunjungan tidak boleh negatif")
-    n = len(stops)
-    lat = np.r_[depot.lat, stops["lat"].to_numpy(dtype="float64")]
-    lon = np.r_[depot.lon, stops["lon"].to_numpy(dtype="float64")]
-    if matrix is None:
-        labels = [depot.nama, *stops["nama"].astype(str)]
-        matrix = travel_matrix(
-            lat, lon, osrm_url=osrm_url, circuity=circuity, speed_kmh=speed_kmh, labels=labels
-        )
-    if matrix.seconds.shape != (n + 1, n + 1):
-        raise RoutingError(f"matriks waktu tempuh {matrix.seconds.shape} untuk {n + 1} titik")
-    travel = np.ceil(np.asarray(matrix.seconds, dtype="float64")).astype("int64")
-    np.fill_diagonal(travel, 0)
-    start_s, end_s = start * 60, end * 60
-    service = np.r_[0, np.full(n, minutes_per_stop * 60)].astype("int64")
-    ws = stops["window_start"]
-    we = stops["window_end"]
-    open_s = np.r_[start_s, (ws.fillna(start).to_numpy(dtype="int64") * 60)].astype("int64")
-    close_s = np.r_[end_s, (we.fillna(end).to_numpy(dtype="int64") * 60)].astype("int64")
-    open_s = np.maximum(open_s, start_s)
-    must = stops["must_visit"].to_numpy(dtype=bool)
-    day = f"{format_hhmm(start)}–{format_hhmm(end)}"
-
-    def window_of(i: int) -> str:
-        a, b = ws.iloc[i], we.iloc[i]
-        return _window_text(None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
-
-    # Stops that no plan can serve, whatever the others do.
-    reasons: dict[int, tuple[str, str]] = {}
-    for i in range(n):
-        node = i + 1
-        has_window = pd.notna(ws.iloc[i]) or pd.notna(we.iloc[i])
-        if has_window and (close_s[node] < start_s or open_s[node] > end_s):
-            reasons[i] = (
-                "jendela_di_luar_jam_kerja",
-                DROP_REASONS["jendela_di_luar_jam_kerja"].format(
-                    jendela=window_of(i), jam_kerja=day
-                ),
-            )
-            continue
-        earliest = start_s + int(travel[0, node])
-        if pd.notna(we.iloc[i]) and earliest > close_s[node]:
-            reasons[i] = (
-                "jendela_tak_terjangkau",
-                DROP_REASONS["jendela_tak_terjangkau"].format(
-                    jendela=window_of(i), tiba=format_hhmm(earliest / 60)
-                ),
-            )
-            continue
-        back = max(earliest, int(open_s[node])) + int(service[node]) + int(travel[node, 0])
-        if back > end_s:
-            reasons[i] = (
-                "melebihi_jam_kerja",
-                DROP_REASONS["melebihi_jam_kerja"].format(
-                    kembali=format_hhmm(back / 60), jam_kerja=day
-                ),
-            )
-    candidates = [i for i in range(n) if i not in reasons]
-
-    kw = {"travel": travel, "service": service, "open_s": open_s, "close_s": close_s}
-    sequences: list[list[int]] = [[] for _ in range(officers)]
-    solver_status = "TIDAK_DIJALANKAN"
-    limit = float(time_limit_s) if time_limit_s is not None else default_time_limit(len(candidates))
-    solve_seconds = 0.0
-    proven = True
-    if candidates:
-        nodes = [0] + [i + 1 for i in candidates]
-        sub = travel[np.ix_(nodes, nodes)]
-        transit = sub + service[nodes][:, None]
-        manager = pywrapcp.RoutingIndexManager(len(nodes), officers, 0)
-        model = pywrapcp.RoutingModel(manager)
-        travel_cb = model.RegisterTransitMatrix(sub.tolist())
-        time_cb = model.RegisterTransitMatrix(transit.tolist())
-        model.SetArcCostEvaluatorOfAllVehicles(travel_cb)
-        model.AddDimension(time_cb, end_s - start_s, end_s, False, "waktu")
-        dim = model.GetDimensionOrDie("waktu")
-        dim.SetGlobalSpanCostCoefficient(1)
-        for v in range(officers):
-            dim.CumulVar(model.Start(v)).SetRange(start_s, end_s)
-            dim.CumulVar(model.End(v)).SetRange(start_s, end_s)
-        horizon = end_s - start_s
-        worst = int(sub.max()) * (len(nodes) + officers) + horizon  # bound on any plan's cost
-        step = worst + 1  # one priority point
-        optional = (len(nodes) + 1) * (100 * step) + worst + 1
-        mandatory = len(nodes) * (optional + 100 * step) + worst + 1
-        prio = stops["prioritas"].fillna(_NEUTRAL_PRIORITY).clip(0, 100).to_numpy()
-        for k, i in enumerate(candidates, start=1):
-            index = manager.NodeToIndex(k)
-            dim.CumulVar(index).SetRange(int(open_s[i + 1]), int(close_s[i + 1]))
-            penalty = mandatory if must[i] else optional + round(prio[i] * step)
-            model.AddDisjunction([index], int(penalty))
-        for v in range(officers):
-            model.AddVariableMaximizedByFinalizer(dim.CumulVar(model.Start(v)))
-            model.AddVariableMinimizedByFinalizer(dim.CumulVar(model.End(v)))
-        if on_solution is not None:
-            best = [None]
-
-            def _report() -> None:
-                cost = int(model.CostVar().Max())
-                if best[0] is None or cost < best[0]:  # guided local search also accepts worse
-                    best[0] = cost
-                    on_solution(cost)
-
-            model.AddAtSolutionCallback(_report)
-        params = pywrapcp.DefaultRoutingSearchParameters()
-        params.first_solution_strategy = (
-            routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
-        )
-        params.local_search_metaheuristic = (
-            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-        )
-        params.time_limit.FromMilliseconds(max(1, round(limit * 1000)))
-        if solution_limit is not None:
-            params.solution_limit = int(solution_limit)
-        t0 = time.perf_counter()
-        solution = model.SolveWithParameters(params)
-        solve_seconds = time.perf_counter() - t0
-        code = model.status()
-        solver_status = routing_enums_pb2.RoutingSearchStatus.Value.Name(code)
-        proven = code == routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
-        if solution is None:
-            raise RoutingError(f"OR-Tools tidak menemukan rencana ({solver_status})")
-        for v in range(officers):
-            index = solution.Value(model.NextVar(model.Start(v)))
-            while not model.IsEnd(index):
-                sequences[v].append(nodes[manager.IndexToNode(index)])
-                index = solution.Value(model.NextVar(index))
-        visited = {node - 1 for seq in sequences for node in seq}
-        for i in candidates:
-            if i in visited:
-                continue
-            has_window = pd.notna(ws.iloc[i]) or pd.notna(we.iloc[i])
-            code_ = "jendela_bentrok" if has_window else "tidak_muat"
-            reasons[i] = (
-                code_,
-                DROP_REASONS[code_].format(jendela=window_of(i), jam_kerja=day, petugas=officers),
-            )
-
-    schedules = []
-    for seq in sequences:
-        s = schedule_route(seq, start_s=start_s, end_s=end_s, **kw) if seq else None
-        if seq and s is None:  # the solver's routes always fit; this guards the model itself
-            raise RoutingError("OR-Tools memberi rute yang tidak memenuhi jam kerja")
-        schedules.append(s)
-    cost = plan_cost(sequences, start_s=start_s, end_s=end_s, **kw)
-    assert cost is not None
-    routes = _route_table(stops, depot, sequences, schedules, travel, matrix.metres)
-    dropped = pd.DataFrame(
-        {
-            "id": pd.array([stops["id"].iloc[i] for i in sorted(reasons)], dtype="string"),
-            "nama": pd.array([stops["nama"].iloc[i] for i in sorted(reasons)], dtype="string"),
-            "kode": pd.array([reasons[i][0] for i in sorted(reasons)], dtype="string"),
-            "alasan": pd.array(
-                [(_MUST_PREFIX if must[i] else "") + reasons[i][1] for i in sorted(reasons)],
-                dtype="string",
-            ),
-            "wajib": np.array([bool(must[i]) for i in sorted(reasons)], dtype=bool),
-        }
+    _check_request(officers, opts)
+    matrix = _stop_matrix(stops, depot, options=opts, matrix=matrix)
+    problem = _problem(stops, matrix, officers=officers, options=opts)
+    reasons = _unservable(problem)
+    candidates = [i for i in range(len(stops)) if i not in reasons]
+    limit = (
+        float(opts.time_limit_s)
+        if opts.time_limit_s is not None
+        else default_time_limit(len(candidates))
     )
-    if dropped["wajib"].any():
-        status = "infeasible"
-    elif proven or not candidates:
-        status = "optimal"
-    else:
-        status = "heuristic"
+    search = _Search(sequences=[[] for _ in range(officers)])
+    if candidates:
+        search = _search(
+            problem,
+            candidates,
+            time_limit_s=limit,
+            solution_limit=opts.solution_limit,
+            on_solution=on_solution,
+        )
+        reasons.update(_unvisited(problem, candidates, search.sequences))
+    schedules = _schedules(problem, search.sequences)
+    cost = plan_cost(search.sequences, **problem.times)
+    assert cost is not None
+    routes = _route_table(stops, depot, search.sequences, schedules, problem.travel, matrix.metres)
+    dropped = _dropped_table(problem, reasons)
     return Plan(
         depot=depot,
         stops=stops,
         routes=routes,
         dropped=dropped,
         officers=_officer_table(routes, officers),
-        status=status,
-        solver_status=solver_status,
+        status=_status(dropped, proven=search.proven, searched=bool(candidates)),
+        solver_status=search.solver_status,
         cost_s=int(cost),
-        solve_seconds=solve_seconds,
+        solve_seconds=search.solve_seconds,
         time_limit_s=limit,
         matrix_source=matrix.source,
-        start=start,
-        end=end,
-        minutes_per_stop=minutes_per_stop,
+        start=opts.start,
+        end=opts.end,
+        minutes_per_stop=opts.minutes_per_stop,
         n_officers=officers,
     )
 

@@ -30,6 +30,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -38,13 +39,20 @@ import pandas as pd
 
 from geo.core.i18n import format_number, t
 from geo.core.register import KEBUTUHAN
-from geo.planning.routing import DEFAULT_MINUTES_PER_STOP, Plan, solve, travel_matrix
+from geo.planning.routing import (
+    DEFAULT_MINUTES_PER_STOP,
+    Plan,
+    SolveOptions,
+    solve,
+    travel_matrix_or_estimate,
+)
 from geo.planning.stops import depot_from_offices, parse_hhmm, read_stops_csv
 
 __all__ = [
     "CSV_COLUMNS",
     "GOOGLE_MAPS_MAX_POINTS",
     "GPX_NAMESPACE",
+    "CsvPlanOptions",
     "google_maps_links",
     "plan_from_csv",
     "route_csv",
@@ -443,17 +451,56 @@ def write_plan(
     return written
 
 
+@dataclass(frozen=True)
+class CsvPlanOptions:
+    """Options of :func:`plan_from_csv` (``python -m geo plan``), as given on the command line.
+
+    Attributes
+    ----------
+    start, end
+        Working day, ``"HH:MM"`` local time (WIB).
+    minutes_per_stop
+        Minutes at each stop.
+    time_limit_s
+        Search time limit, seconds (:func:`geo.planning.routing.default_time_limit` when None).
+    osrm_url
+        OSRM server for road times, or None for the offline estimate.
+    """
+
+    start: str = "08:00"
+    end: str = "15:00"
+    minutes_per_stop: int = DEFAULT_MINUTES_PER_STOP
+    time_limit_s: float | None = None
+    osrm_url: str | None = None
+
+    def solve_options(self) -> SolveOptions:
+        """Return the :class:`geo.planning.routing.SolveOptions` of these options.
+
+        Raises
+        ------
+        ValueError
+            ``start`` or ``end`` is empty or not a clock time.
+        """
+        start_min = parse_hhmm(self.start)
+        end_min = parse_hhmm(self.end)
+        if start_min is None or end_min is None:
+            raise ValueError("jam mulai dan selesai wajib diisi (HH:MM)")
+        return SolveOptions(
+            start=start_min,
+            end=end_min,
+            minutes_per_stop=self.minutes_per_stop,
+            time_limit_s=self.time_limit_s,
+            osrm_url=self.osrm_url,
+        )
+
+
 def plan_from_csv(
     stops_path: str | Path,
     output: str | Path,
     *,
     officers: int,
     depot: str | None = None,
-    start: str = "08:00",
-    end: str = "15:00",
-    minutes_per_stop: int = DEFAULT_MINUTES_PER_STOP,
-    time_limit_s: float | None = None,
-    osrm_url: str | None = None,
+    options: CsvPlanOptions | None = None,
     lang: str = "id",
     progress: Callable[[str], None] | None = None,
     on_solution: Callable[[int], None] | None = None,
@@ -471,14 +518,9 @@ def plan_from_csv(
     depot
         Office id or part of its name (:func:`geo.planning.stops.depot_from_offices`); the first
         office of ``data/kantor.csv`` when None.
-    start, end
-        Working day, ``"HH:MM"``.
-    minutes_per_stop
-        Minutes at each stop.
-    time_limit_s
-        Search time limit, seconds (:func:`geo.planning.routing.default_time_limit` when None).
-    osrm_url
-        OSRM server for road times, or None for the offline estimate.
+    options
+        Working day, minutes per stop, search time limit and OSRM server
+        (:class:`CsvPlanOptions`; its defaults when None).
     lang
         Language of the exports.
     progress
@@ -498,34 +540,36 @@ def plan_from_csv(
         The CSV has problems (file, row, column); nothing is written.
     ValueError
         Unknown depot, bad times, or bad options (:class:`geo.planning.routing.RoutingError`).
-    geo.planning.routing.OsrmError
-        ``osrm_url`` given and the server gives no usable table.
+
+    Notes
+    -----
+    When ``options.osrm_url`` is given and the server gives no usable table, the plan is made
+    with the offline estimate and says so in ``plan.notes`` (as the planning page does).
     """
     from geo.wilayah.sentra import load_offices
 
     step = progress or (lambda _name: None)
     step("baca")
-    start_min = parse_hhmm(start)
-    end_min = parse_hhmm(end)
-    if start_min is None or end_min is None:
-        raise ValueError("jam mulai dan selesai wajib diisi (HH:MM)")
+    solve_options = (options or CsvPlanOptions()).solve_options()
     table = read_stops_csv(stops_path)
     office = depot_from_offices(load_offices(), depot)
     step("waktu_tempuh")
     lat = [office.lat, *table["lat"]]
     lon = [office.lon, *table["lon"]]
-    matrix = travel_matrix(lat, lon, osrm_url=osrm_url, labels=[office.nama, *table["nama"]])
+    matrix, osrm_failure = travel_matrix_or_estimate(
+        lat, lon, osrm_url=solve_options.osrm_url, labels=[office.nama, *table["nama"]]
+    )
     step("cari")
     plan = solve(
         table,
         office,
         officers=officers,
-        start=start_min,
-        end=end_min,
-        minutes_per_stop=minutes_per_stop,
-        time_limit_s=time_limit_s,
+        options=solve_options,
         matrix=matrix,
         on_solution=on_solution,
     )
+    if osrm_failure:
+        note = f"OSRM gagal ({osrm_failure}); waktu tempuh diperkirakan dari jarak garis lurus"
+        plan = replace(plan, notes=(*plan.notes, note))
     step("tulis")
     return plan, write_plan(plan, output, lang=lang)

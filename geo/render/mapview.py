@@ -54,6 +54,7 @@ import shapely
 from folium.template import Template
 
 from geo.core import i18n, settings
+from geo.core.escape import script_json
 from geo.core.register import PERSONAL_COLUMNS, SECTORS, SIZE_CLASSES
 from geo.render import maptext
 
@@ -71,6 +72,7 @@ __all__ = [
     "VENDORED_LICENSES",
     "ChoroplethClasses",
     "Legend",
+    "MapOptions",
     "UmkmClusterLayer",
     "VendoredAsset",
     "add_attribution",
@@ -91,6 +93,52 @@ __all__ = [
 
 Basemap = Literal["osm", "light", "none"]
 Metric = Literal["umkm_aktif", "umkm_per_km2", "umkm_per_sahabat"]
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How a map is drawn: :func:`build_map` and :func:`geo.render.routemap.build_route_map`.
+
+    Attributes
+    ----------
+    metric
+        Choropleth metric, one of :data:`METRICS` (:func:`build_map` only).
+    basemap
+        ``"osm"``, ``"light"`` (CARTO Positron) or ``"none"``.
+    show_personal
+        Show ``pemilik``, ``telepon`` and ``alamat`` in the UMKM popups (and non-public sentra).
+        When False they are absent from the generated HTML (:func:`build_map` only).
+    offline
+        Load Leaflet and plugins from the vendored files instead of CDNs; by default
+        :func:`geo.core.settings.offline_assets` (environment ``PETA_UMKM_OFFLINE_ASSETS``).
+    asset_base_url
+        URL prefix of ``geo/static`` in offline mode; :data:`DEFAULT_ASSET_BASE_URL` by default.
+    inline
+        In offline mode, embed the assets in the HTML instead of linking them (standalone files
+        and tests; streamlit-folium needs linked assets).
+    center
+        Map centre ``(lat, lon)`` in degrees (EPSG:4326); by default the map fits the kelurahan
+        (:func:`build_map` only; the route map fits its stops).
+    zoom
+        Initial zoom; 12 by default (:func:`build_map` only).
+    lang
+        Language of layer names, tooltips, popups and legend (``"id"`` or ``"en"``).
+    point_ids
+        Send each UMKM's ``id`` to the browser (reported on click), e.g. for an internal page
+        that opens the clicked business (:func:`build_map` only).
+    """
+
+    metric: Metric = "umkm_aktif"
+    basemap: Basemap = "osm"
+    show_personal: bool = False
+    offline: bool | None = None
+    asset_base_url: str | None = None
+    inline: bool = False
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    lang: str = "id"
+    point_ids: bool = False
+
 
 # --------------------------------------------------------------------------------------------
 # Palette and texts
@@ -387,15 +435,8 @@ def localize_assets(
 # Small helpers
 # --------------------------------------------------------------------------------------------
 def _json(obj: Any) -> str:
-    """JSON safe to place inside a <script> element (no '<', '>' or '&' characters)."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    """JSON inert inside a map's <script> (see :func:`geo.core.escape.script_json`)."""
+    return script_json(obj)
 
 
 def _text(value: Any) -> str:
@@ -718,7 +759,7 @@ def add_kelurahan(
         The layer.
     """
     group = folium.FeatureGroup(name=name, show=show).add_to(m)
-    folium.GeoJson(
+    maptext.geojson(
         _feature_collection(kelurahan, [{**p, "layer": "kelurahan"} for p in properties]),
         name=name,
         style_function=lambda _f: {
@@ -783,7 +824,7 @@ def add_kecamatan(
         props["tooltip"] = _table(rows, title=f"{_tr('map.field.kecamatan', lang)} {props['nama']}")
         properties.append(props)
     group = folium.FeatureGroup(name=name).add_to(m)
-    folium.GeoJson(
+    maptext.geojson(
         _feature_collection(kecamatan, properties),
         name=name,
         style_function=lambda _f: {
@@ -844,7 +885,7 @@ def add_choropleth(
         fill = classes.colors[cls] if cls >= 0 else NO_DATA_COLOR
         props.append({**p, "layer": "choropleth", "kelas": int(cls), "fill": fill})
     group = folium.FeatureGroup(name=name).add_to(m)
-    folium.GeoJson(
+    maptext.geojson(
         _feature_collection(kelurahan, props),
         name=name,
         style_function=lambda f: (
@@ -906,7 +947,7 @@ def add_flagged(
         rows = [(_tr("map.field.alasan", lang), _text(p.get("alasan")))]
         props.append({**p, "layer": "flagged", "tooltip": _table(rows, title=p["nama"])})
     group = folium.FeatureGroup(name=name).add_to(m)
-    folium.GeoJson(
+    maptext.geojson(
         _feature_collection(kelurahan.iloc[keep], props),
         name=name,
         style_function=lambda _f: {
@@ -1466,16 +1507,7 @@ def build_map(
     umkm: pd.DataFrame | None,
     sentra: pd.DataFrame | None,
     coverage: pd.DataFrame | None = None,
-    metric: Metric = "umkm_aktif",
-    basemap: Basemap = "osm",
-    show_personal: bool = False,
-    offline: bool | None = None,
-    asset_base_url: str | None = None,
-    inline: bool = False,
-    center: tuple[float, float] | None = None,
-    zoom: int | None = None,
-    lang: str = "id",
-    point_ids: bool = False,
+    options: MapOptions | None = None,
 ) -> folium.Map:
     """Build the map of the page: boundaries, choropleth, flags, sentra and UMKM points.
 
@@ -1492,55 +1524,35 @@ def build_map(
     sentra
         Sentra to mark (:data:`geo.core.register.SENTRA_COLUMNS`, optional ``jumlah_umkm``), or
         None.
-        Sentra with ``publik`` false are shown only with ``show_personal`` (internal view).
+        Sentra with ``publik`` false are shown only with ``options.show_personal`` (internal
+        view).
     coverage
         One row per kelurahan (kode in ``kode_kelurahan`` or ``kode``) with ``umkm_aktif``,
         ``sahabat_aktif``, ``umkm_per_km2``, ``umkm_per_sahabat`` (NaN where undefined),
         ``flagged`` and ``alasan``; None draws no choropleth and no flags.
-    metric
-        Choropleth metric, one of :data:`METRICS`.
-    basemap
-        ``"osm"``, ``"light"`` (CARTO Positron) or ``"none"``.
-    show_personal
-        Show ``pemilik``, ``telepon`` and ``alamat`` in the UMKM popups (and non-public sentra).
-        When False they are absent from the generated HTML.
-    offline
-        Load Leaflet and plugins from the vendored files instead of CDNs; by default
-        :func:`geo.core.settings.offline_assets` (environment ``PETA_UMKM_OFFLINE_ASSETS``).
-    asset_base_url
-        URL prefix of ``geo/static`` in offline mode; :data:`DEFAULT_ASSET_BASE_URL` by default.
-    inline
-        In offline mode, embed the assets in the HTML instead of linking them (standalone files
-        and tests; streamlit-folium needs linked assets).
-    center
-        Map centre ``(lat, lon)``; by default the map fits the kelurahan.
-    zoom
-        Initial zoom; 12 by default.
-    lang
-        Language of layer names, tooltips, popups and legend (``"id"`` or ``"en"``).
-    point_ids
-        Send each UMKM's ``id`` to the browser (reported on click), e.g. for an internal page
-        that opens the clicked business.
+    options
+        Metric, basemap, personal fields, assets, view, language and point ids
+        (:class:`MapOptions`; its defaults when None).
 
     Returns
     -------
     folium.Map
         The map; ``m.get_root().render()`` gives the HTML, ``st_folium(m, ...)`` shows it.
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
-    offline = settings.offline_assets() if offline is None else offline
-    names = layer_names(lang)
+    o = MapOptions() if options is None else options
+    if o.metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {o.metric!r}")
+    offline = settings.offline_assets() if o.offline is None else o.offline
     if kecamatan is None:
         from geo import wilayah
 
         kecamatan = wilayah.kecamatan(kelurahan)
 
     minx, miny, maxx, maxy = kelurahan.total_bounds
-    location = center if center is not None else ((miny + maxy) / 2, (minx + maxx) / 2)
+    location = o.center if o.center is not None else ((miny + maxy) / 2, (minx + maxx) / 2)
     m = folium.Map(
         location=location,
-        zoom_start=zoom if zoom is not None else 12,
+        zoom_start=o.zoom if o.zoom is not None else 12,
         tiles=None,
         control_scale=True,
         minZoom=MIN_ZOOM,
@@ -1549,16 +1561,48 @@ def build_map(
     # Only what this map uses (no jQuery, Bootstrap or Font Awesome).
     m.default_js = _cdn(_MAP_JS)
     m.default_css = _cdn(_MAP_CSS)
-    add_basemap(m, basemap=basemap)
+    add_basemap(m, basemap=o.basemap)
     add_attribution(m)
+    _add_page_layers(
+        m,
+        kelurahan=kelurahan,
+        kecamatan=kecamatan,
+        umkm=umkm,
+        sentra=sentra,
+        coverage=coverage,
+        options=o,
+    )
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    if o.center is None:
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if offline:
+        localize_assets(m, asset_base_url=o.asset_base_url, inline=o.inline)
+    elif o.inline:
+        warnings.warn("inline=True has no effect without offline=True", stacklevel=2)
+    return m
 
+
+def _add_page_layers(
+    m: folium.Map,
+    *,
+    kelurahan: gpd.GeoDataFrame,
+    kecamatan: gpd.GeoDataFrame,
+    umkm: pd.DataFrame | None,
+    sentra: pd.DataFrame | None,
+    coverage: pd.DataFrame | None,
+    options: MapOptions,
+) -> None:
+    """Add the layers and the legend of :func:`build_map` to ``m``, bottom to top."""
+    o = options
+    lang = o.lang
+    names = layer_names(lang)
     properties = _kelurahan_properties(
-        kelurahan, coverage, umkm, metric if coverage is not None else None, lang=lang
+        kelurahan, coverage, umkm, o.metric if coverage is not None else None, lang=lang
     )
     classes = None
     if coverage is not None:
         classes = add_choropleth(
-            m, kelurahan=kelurahan, properties=properties, metric=metric, name=names[metric]
+            m, kelurahan=kelurahan, properties=properties, metric=o.metric, name=names[o.metric]
         )
     add_kelurahan(m, kelurahan=kelurahan, properties=properties, name=names["kelurahan"])
     add_kecamatan(m, kecamatan=kecamatan, coverage=coverage, name=names["kecamatan"], lang=lang)
@@ -1575,7 +1619,7 @@ def build_map(
             umkm=umkm,
             name=names["sentra"],
             lang=lang,
-            include_non_public=show_personal,
+            include_non_public=o.show_personal,
         )
     has_points = umkm is not None and not umkm.empty
     if has_points:
@@ -1584,27 +1628,19 @@ def build_map(
             umkm=umkm,
             kelurahan=kelurahan,
             name=names["umkm"],
-            show_personal=show_personal,
-            point_ids=point_ids,
+            show_personal=o.show_personal,
+            point_ids=o.point_ids,
             lang=lang,
         )
     add_legend(
         m,
         sectors=has_points,
         classes=classes,
-        metric=metric if classes is not None else None,
+        metric=o.metric if classes is not None else None,
         flagged=flagged is not None,
         sentra=sentra_layer is not None,
         lang=lang,
     )
-    folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    if center is None:
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-    if offline:
-        localize_assets(m, asset_base_url=asset_base_url, inline=inline)
-    elif inline:
-        warnings.warn("inline=True has no effect without offline=True", stacklevel=2)
-    return m
 
 
 def clicked_kelurahan(state: Mapping[str, Any] | None) -> str | None:

@@ -105,7 +105,7 @@ def _add_kelurahan(
         _tooltip_rows([(label_rank, p)], f"{label_kel} {n}")
         for n, p in zip(layer["nama"], layer["peringkat"], strict=True)
     ]
-    folium.GeoJson(
+    maptext.geojson(
         layer[["kode", "nama", "flagged", "tooltip", "geometry"]].to_json(),
         name=t("rute.map.layer_kelurahan", lang),
         style_function=lambda f: {
@@ -142,11 +142,7 @@ def build_route_map(
     plan: Plan | None = None,
     stops: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
-    basemap: mapview.Basemap = "osm",
-    offline: bool | None = None,
-    asset_base_url: str | None = None,
-    inline: bool = False,
-    lang: str = "id",
+    options: mapview.MapOptions | None = None,
 ) -> folium.Map:
     """Build the planning map: kelurahan, depot, candidate stops or the planned routes.
 
@@ -163,15 +159,13 @@ def build_route_map(
     coverage
         :func:`geo.analysis.coverage.coverage` result: flagged kelurahan are filled light red with
         their rank in the tooltip; None draws plain outlines.
-    basemap
-        ``"osm"``, ``"light"`` or ``"none"`` (see :func:`geo.render.mapview.add_basemap`).
-    offline
-        Load Leaflet from the vendored files (:func:`geo.render.mapview.localize_assets`); by
-        default :func:`geo.core.settings.offline_assets`.
-    asset_base_url, inline
-        As for :func:`geo.render.mapview.build_map`.
-    lang
-        Language of tooltips, layer names and legend.
+    options
+        :class:`geo.render.mapview.MapOptions` (its defaults when None); this map uses
+        ``basemap`` (see :func:`geo.render.mapview.add_basemap`), ``offline``,
+        ``asset_base_url`` and ``inline`` (see :func:`geo.render.mapview.localize_assets`;
+        ``offline`` defaults to :func:`geo.core.settings.offline_assets`) and ``lang`` (language
+        of tooltips, layer names and legend). It fits itself to the depot and the stops and
+        shows no register points, so the other fields do not apply.
 
     Returns
     -------
@@ -180,7 +174,9 @@ def build_route_map(
         officer's line is a ``PolyLine`` in :func:`officer_color` whose points run depot,
         stops in order, depot.
     """
-    offline = settings.offline_assets() if offline is None else offline
+    o = mapview.MapOptions() if options is None else options
+    lang = o.lang
+    offline = settings.offline_assets() if o.offline is None else o.offline
     m = folium.Map(
         location=[depot.lat, depot.lon],
         zoom_start=13,
@@ -193,7 +189,7 @@ def build_route_map(
     # Only Leaflet itself: folium also lists jQuery, Bootstrap and Font Awesome, unused here.
     m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
-    mapview.add_basemap(m, basemap=basemap)
+    mapview.add_basemap(m, basemap=o.basemap)
     mapview.add_attribution(m)
     m.get_root().header.add_child(folium.Element(_MARKER_CSS))
     _add_kelurahan(m, kelurahan, coverage, lang)
@@ -310,7 +306,7 @@ def build_route_map(
         minx, miny, maxx, maxy = kelurahan.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     if offline:
-        mapview.localize_assets(m, asset_base_url=asset_base_url, inline=inline)
+        mapview.localize_assets(m, asset_base_url=o.asset_base_url, inline=o.inline)
     return m
 
 
