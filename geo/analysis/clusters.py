@@ -92,6 +92,7 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from geo import wilayah
+from geo.core.escape import spreadsheet_frame
 from geo.core.register import SECTORS, SENTRA_COLUMNS
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
 
@@ -759,7 +760,7 @@ def export_csv(clusters: gpd.GeoDataFrame) -> bytes:
     table = table.round(decimals)
     geometry = clusters.to_crs(CRS_STORAGE).geometry.to_numpy()
     table["hull_wkt"] = shapely.to_wkt(geometry, rounding_precision=5)
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return spreadsheet_frame(table).to_csv(index=False).encode("utf-8-sig")
 
 
 def export_geojson(clusters: gpd.GeoDataFrame) -> bytes:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.core import settings
+from geo.core.escape import spreadsheet_frame
 from geo.core.i18n import format_number, t
 from geo.core.register import SECTORS
 
@@ -383,5 +384,5 @@ def cards_csv(cards: pd.DataFrame, *, lang: str = "id") -> bytes:
     }
     table = cards[list(columns)].rename(columns={k: t(v, lang) for k, v in columns.items()})
     buffer = io.StringIO()
-    table.to_csv(buffer, index=False, float_format="%.6f")
+    spreadsheet_frame(table).to_csv(buffer, index=False, float_format="%.6f")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

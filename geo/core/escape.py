@@ -25,6 +25,7 @@ __all__ = [
     "script_json",
     "spreadsheet_cell",
     "spreadsheet_frame",
+    "xlsx_text_cells",
 ]
 
 #: The characters that make a spreadsheet program read a cell as a formula (OWASP's list:
@@ -164,3 +165,29 @@ def spreadsheet_frame(frame: Any) -> Any:
         if series.dtype == object or str(series.dtype) in ("string", "str"):
             out[column] = series.map(spreadsheet_cell)
     return out
+
+
+def xlsx_text_cells(sheet: Any) -> int:
+    """Store every text cell of an openpyxl sheet that starts with ``=`` as text, not formula.
+
+    openpyxl writes a string starting with ``=`` as a live formula. In an XLSX file a cell of
+    text type is never evaluated, whatever it starts with, so the text stays exactly as
+    written (no apostrophe added, unlike CSV).
+
+    Parameters
+    ----------
+    sheet : openpyxl.worksheet.worksheet.Worksheet
+        A sheet in normal (not write-only) mode.
+
+    Returns
+    -------
+    int
+        The number of cells changed from formula to text.
+    """
+    changed = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+                changed += 1
+    return changed

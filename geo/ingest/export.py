@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo import wilayah
 from geo.core.access import sees_personal
+from geo.core.escape import spreadsheet_frame, xlsx_text_cells
 from geo.core.register import UMKM_COLUMNS, strip_personal
 from geo.core.settings import CRS_STORAGE
 
@@ -119,12 +120,13 @@ def export_bytes(
     frame = export_frame(register, role=role, kel=kel)
     table = pd.DataFrame(frame.drop(columns="geometry"))
     if fmt == "csv":
-        return _with_text_dates(table).to_csv(index=False).encode("utf-8")
+        return spreadsheet_frame(_with_text_dates(table)).to_csv(index=False).encode("utf-8")
     if fmt == "xlsx":
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             _with_text_dates(table).to_excel(writer, sheet_name=_LAYER, index=False)
             sheet = writer.sheets[_LAYER]
+            xlsx_text_cells(sheet)  # a name "=HYPERLINK(...)" stays text
             sheet.freeze_panes = "A2"
             for cells in sheet.columns:
                 width = max(len(str(c.value or "")) for c in list(cells)[:200])

@@ -37,6 +37,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from geo.core.escape import spreadsheet_frame
 from geo.core.i18n import format_number, t
 from geo.core.register import KEBUTUHAN
 from geo.planning.routing import (
@@ -184,7 +185,9 @@ def route_csv(plan: Plan, officer: int) -> str:
     for col in ("lat", "lon"):
         out[col] = pd.to_numeric(out[col]).round(6)
     buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    spreadsheet_frame(out).to_csv(
+        buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+    )
     return buffer.getvalue()
 
 
@@ -442,7 +445,7 @@ def write_plan(
         }
     )
     path = folder / "dropped.csv"
-    dropped.to_csv(path, index=False, lineterminator="\n")
+    spreadsheet_frame(dropped).to_csv(path, index=False, lineterminator="\n")
     written.append(path)
     summary = {**plan.summary(), "google_maps": links}
     path = folder / "summary.json"
