@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 from geo.analysis import clusters, hotspots
 from geo.analysis.filters import RegisterFilter
 from geo.core import settings
+from geo.core.escape import markdown_text as md
 from geo.core.i18n import category_label, format_number
 from geo.render import clustermap, mapview
 from geo.services.sentra import promote_cluster
@@ -357,9 +358,9 @@ else:
                 kel=kel,
             )
         except ValueError as error:  # StoreError is a ValueError too
-            st.error(tr("clusters.promote.error", error=str(error)))
+            st.error(tr("clusters.promote.error", error=md(error)))
         else:
             st.session_state[_PROMOTED_KEY] = tr(
-                "clusters.promote.ok", nama=row["nama"], id=row["id"]
+                "clusters.promote.ok", nama=md(row["nama"]), id=row["id"]
             )
             st.rerun()

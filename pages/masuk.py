@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.core.escape import markdown_text as md
 from geo.services import auth
 from pages._auth import format_wib, record_failure, session_retry_at, sign_in, sso_configured
 from pages._common import get_store, tr
@@ -13,7 +14,7 @@ st.caption(tr("auth.intro"))
 
 no_role = st.session_state.pop("auth_sso_no_role", None)
 if no_role is not None:
-    st.warning(tr("auth.sso_no_role", email=no_role))
+    st.warning(tr("auth.sso_no_role", email=md(no_role)))
 
 with st.form("auth_login", border=True):
     username = st.text_input(tr("auth.username"), autocomplete="username", max_chars=64)

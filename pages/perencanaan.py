@@ -23,6 +23,7 @@ from geo.analysis import visits
 from geo.analysis.coverage import coverage, flagged_kelurahan
 from geo.analysis.filters import RegisterFilter
 from geo.core import settings
+from geo.core.escape import markdown_text as md
 from geo.core.i18n import category_label, format_number
 from geo.core.register import KEBUTUHAN, SECTORS
 from geo.planning import routing, routing_export, stops
@@ -321,7 +322,7 @@ with tab_plan:
                 st.write(tr("rute.status.matrix_osrm" if osrm else "rute.status.matrix"))
                 matrix, failure = routing.travel_matrix_or_estimate(lat, lon, osrm_url=osrm)
                 if failure:
-                    st.warning(tr("rute.status.osrm_fail", error=failure))
+                    st.warning(tr("rute.status.osrm_fail", error=md(failure)))
                 limit = routing.default_time_limit(len(edited_stops))
                 st.write(tr("rute.status.solving", detik=format_number(limit, LANG, decimals=1)))
                 plan = routing.solve(
@@ -562,7 +563,7 @@ with tab_log:
                 )
                 visit_id = log_visit(store, row, user=current_user())
             except (visits.VisitError, ValueError) as exc:
-                st.error(tr("rute.log.gagal", error=str(exc)))
+                st.error(tr("rute.log.gagal", error=md(exc)))
             else:
                 # Rerun so that the priorities above and the history use the new visit.
                 st.session_state[FORM_KEY] = form_number + 1

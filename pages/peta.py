@@ -22,6 +22,7 @@ from geo.analysis.filters import METRICS, MapView, RegisterFilter, kelurahan_opt
 from geo.analysis.kpi import counts_by
 from geo.core import settings
 from geo.core.access import sees_personal
+from geo.core.escape import markdown_text as md
 from geo.core.i18n import category_label, format_number
 from geo.render import clustermap, mapview
 from geo.wilayah.sentra import sentra_summary
@@ -241,7 +242,7 @@ with right:
     else:
         profile = kelurahan_profile(cov, clicked, register=rows, sentra=sentra_all)
         row = profile["coverage"]
-        st.markdown(f"**{row['nama']}** · {tr('peta.kecamatan')} {row['kecamatan']}")
+        st.markdown(f"**{md(row['nama'])}** · {tr('peta.kecamatan')} {md(row['kecamatan'])}")
         p1, p2 = st.columns(2)
         p1.metric(tr("peta.jumlah_umkm"), format_number(row["umkm_aktif"], LANG))
         p2.metric(tr("peta.sahabat_aktif"), format_number(row["sahabat_aktif"], LANG))
@@ -251,7 +252,9 @@ with right:
             st.success(tr("peta.tidak_ditandai"), icon=":material/check:")
         if len(profile["sentra"]):
             st.markdown(
-                tr("peta.sentra_di_sini") + " " + ", ".join(profile["sentra"]["nama"].tolist())
+                tr("peta.sentra_di_sini")
+                + " "
+                + ", ".join(md(n) for n in profile["sentra"]["nama"].tolist())
             )
         st.dataframe(
             pd.DataFrame(

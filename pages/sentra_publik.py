@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 from geo import wilayah
 from geo.analysis import publik
 from geo.core import settings
+from geo.core.escape import markdown_text as md
 from geo.render.publik import public_map
 from pages._common import (
     current_lang,
@@ -58,10 +59,11 @@ def _clear_selection() -> None:
 
 
 def _card(card: dict, *, share_base: str, highlight: bool = False) -> None:
+    # Data is text, never Markdown: every value goes through md() (issue 13.6).
     with st.container(border=True):
-        st.markdown(f"#### {card['nama']}")
-        badges = [f":blue-badge[{card['sektor_label']}]"]
-        badges += [f":orange-badge[{p}]" for p in card["produk"]]
+        st.markdown(f"#### {md(card['nama'])}")
+        badges = [f":blue-badge[{md(card['sektor_label'])}]"]
+        badges += [f":orange-badge[{md(p)}]" for p in card["produk"]]
         st.markdown(" ".join(badges))
         place = ", ".join(
             part
@@ -71,18 +73,18 @@ def _card(card: dict, *, share_base: str, highlight: bool = False) -> None:
             )
             if part
         )
-        count = f"**{tr('publik.card.jumlah_umkm')}: {card['jumlah_umkm']}**"
+        count = f"**{tr('publik.card.jumlah_umkm')}: {md(card['jumlah_umkm'])}**"
         address = card["alamat"] or ""
         if card["kelurahan"] and card["kelurahan"].lower() not in address.lower():
             address = ", ".join(p for p in (address, place) if p)  # name the kelurahan once
         st.markdown(f":material/storefront: {count}")
         details = [
-            f":material/location_on: {address or '–'}",
-            f"{tr('publik.card.presisi')}: {card['presisi_label']}",
+            f":material/location_on: {md(address) or '–'}",
+            f"{tr('publik.card.presisi')}: {md(card['presisi_label'])}",
         ]
         st.caption("  \n".join(details))
         if highlight and card["deskripsi"]:
-            st.caption(card["deskripsi"])
+            st.caption(md(card["deskripsi"]))
         link = publik.share_url(share_base, card["id"])
         links = []
         if card["directions_url"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -17,7 +18,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.core.escape import script_json, spreadsheet_cell, spreadsheet_frame, xlsx_text_cells
+from geo.core.escape import (
+    markdown_text,
+    script_json,
+    spreadsheet_cell,
+    spreadsheet_frame,
+    xlsx_text_cells,
+)
 from geo.ingest import demo
 from geo.ingest.export import export_bytes
 from geo.ingest.importer import plan_import, report_csv, report_xlsx
@@ -129,3 +136,11 @@ def test_route_csv():
     table = pd.read_csv(io.StringIO(route_csv(plan, 1)), dtype=str)
     assert "'" + EVIL in table["nama"].tolist()
     assert pd.to_numeric(table["lat"]).notna().all()
+
+
+@given(st.text())
+def test_markdown_text_escapes_every_markdown_character(text):
+    out = markdown_text(text)
+    assert "\n" not in out and "\r" not in out
+    unescaped = re.sub(r"\\[!-/:-@\[-`{-~]", "", out)
+    assert not re.search(r"[!-/:-@\[-`{-~]", unescaped)

@@ -318,3 +318,28 @@ def test_public_download_has_no_personal_data(
     text = publik.cards_csv(cards).decode("utf-8-sig")
     assert "Sentra Tempe dan Keripik Tempe Sanan" in text
     assert_no_personal(text, personal_needles)
+
+
+def test_sentra_text_is_never_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name or komoditas in Markdown syntax is shown as typed: no image, no link (13.6)."""
+    from geo.core.escape import markdown_text
+
+    url = f"sqlite:///{tmp_path / 'md.sqlite'}"
+    store = Store(url)
+    data = demo.generate(count=1_200, seed=3)
+    sentra = data.sentra.copy()
+    sentra.loc[sentra.index[0], "nama"] = "![x](http://host.invalid/img.png)"
+    sentra.loc[sentra.index[0], "komoditas"] = "[tautan](http://evil.invalid), :red[merah]"
+    sentra.loc[sentra.index[0], "alamat"] = "**tebal** <img src=x onerror=alert(1)>"
+    demo_service.load_into(store, demo.DemoData(**{**data.__dict__, "sentra": sentra}))
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("pages/sentra_publik.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    sources = [e.value for e in (*app.markdown, *app.caption)]
+    text = "\n".join(sources)
+    assert "#### " + markdown_text("![x](http://host.invalid/img.png)") in sources
+    assert markdown_text("[tautan](http://evil.invalid)") in text
+    assert "](http://host.invalid" not in text and "](http://evil.invalid" not in text
+    assert markdown_text("**tebal** <img src=x onerror=alert(1)>") in text
+    assert ":red[merah]" not in text and "<img src=x" not in text.replace("\\<img", "")

@@ -22,6 +22,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "html_text",
     "inert_markup",
+    "markdown_text",
     "script_json",
     "spreadsheet_cell",
     "spreadsheet_frame",
@@ -44,6 +45,8 @@ _TEMPLATE_LITERAL = str.maketrans(
 # In JSON text, "{" followed by "{", "%" or "#" can only occur inside a string (an object
 # starts with '"' or '}'): written as \u007b it decodes to the same text and starts no Jinja.
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+# ASCII punctuation that CommonMark lets a backslash escape (all of it is, here).
+_MARKDOWN_SPECIAL = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 def html_text(value: Any) -> str:
@@ -83,6 +86,31 @@ def inert_markup(markup: str) -> str:
         The same HTML, displaying the same text.
     """
     return str(markup).translate(_TEMPLATE_LITERAL)
+
+
+def markdown_text(value: Any) -> str:
+    """Escape data for Streamlit Markdown (``st.markdown``, ``st.caption``): shown as typed.
+
+    Every ASCII punctuation character that Markdown or Streamlit's extensions give a meaning
+    (links and images ``[x](u)`` ``![x](u)``, emphasis, headings, lists, tables, code,
+    ``:material/icon:`` and ``:blue[colour]`` directives, ``$`` maths, HTML and entities) gets a
+    backslash, and line breaks become spaces, so a sentra named ``![x](http://host/img.png)``
+    makes no browser fetch anything and ``[tautan](...)`` renders as text.
+
+    Parameters
+    ----------
+    value
+        Any value; ``None`` gives ``""``.
+
+    Returns
+    -------
+    str
+        Markdown source that displays the original text (on one line).
+    """
+    if value is None:
+        return ""
+    text = " ".join(str(value).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def script_json(obj: Any) -> str:
