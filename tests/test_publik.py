@@ -68,12 +68,23 @@ def test_suppressed_label(count: int | None, lang: str, label: str) -> None:
 
 
 def test_suppress_counts_removes_exact_small_values() -> None:
-    counts = pd.DataFrame({"label": ["a", "b", "c"], "jumlah": [3, 5, 1200]})
+    counts = pd.DataFrame({"label": ["a", "b", "c", "d"], "jumlah": [3, 2, 5, 1200]})
     out = publik.suppress_counts(counts)
-    assert out["jumlah_label"].tolist() == ["<5", "5", "1.200"]
-    assert out["jumlah"].isna().tolist() == [True, False, False]
+    assert out["jumlah_label"].tolist() == ["<5", "<5", "5", "1.200"]
+    assert out["jumlah"].isna().tolist() == [True, True, False, False]
     assert out["jumlah"].dropna().tolist() == [5, 1200]
-    assert counts["jumlah"].tolist() == [3, 5, 1200]  # the input is untouched
+    assert counts["jumlah"].tolist() == [3, 2, 5, 1200]  # the input is untouched
+
+
+def test_one_small_cell_beside_a_total_gets_a_complement() -> None:
+    """Total minus the shown cells must not give a suppressed value (issue 13.7)."""
+    counts = pd.DataFrame({"label": ["a", "b", "c", "d"], "jumlah": [1200, 3, 40, 9]})
+    total = int(counts["jumlah"].sum())  # shown on Beranda beside the bars
+    out = publik.suppress_counts(counts)
+    assert out["jumlah_label"].tolist() == ["1.200", "<5", "40", "≥5"]
+    hidden = total - int(out["jumlah"].dropna().sum())
+    assert hidden == 3 + 9  # only the sum of two withheld cells, never one of them
+    assert publik.suppress_counts(counts, complementary=False)["jumlah"].isna().sum() == 1
 
 
 # --- Cards -------------------------------------------------------------------------------------

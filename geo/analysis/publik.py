@@ -110,8 +110,13 @@ def suppress_counts(
     column: str = "jumlah",
     lang: str = "id",
     min_cell: int = settings.PUBLIC_MIN_CELL,
+    complementary: bool = True,
 ) -> pd.DataFrame:
     """Suppress the small cells of a table of counts before it is shown to the public.
+
+    Complementary suppression: when exactly one cell is small, the total shown beside the
+    table (e.g. "21.270 UMKM" on Beranda) minus the other cells would give its exact value,
+    so the next smallest cell is withheld too (``<column>_label`` ``"≥5"``, count ``<NA>``).
 
     Parameters
     ----------
@@ -123,21 +128,27 @@ def suppress_counts(
         Number style of the labels.
     min_cell
         Smallest count shown exactly.
+    complementary
+        Also withhold the next smallest cell when only one is small (default).
 
     Returns
     -------
     pandas.DataFrame
-        A copy where ``column`` (nullable ``Int64``) is ``<NA>`` for every count below
-        ``min_cell``, so the exact value cannot reach a chart or a download, plus
-        ``<column>_label`` (string): ``"<5"`` or the formatted number.
+        A copy where ``column`` (nullable ``Int64``) is ``<NA>`` for every withheld count, so
+        the exact value cannot reach a chart or a download, plus ``<column>_label`` (string):
+        ``"<5"``, ``"≥5"`` (complement) or the formatted number.
     """
     out = counts.copy()
     values = pd.to_numeric(out[column], errors="coerce")
     small = values < min_cell
-    out[f"{column}_label"] = pd.array(
-        [suppressed_label(v, lang=lang, min_cell=min_cell) for v in values], dtype="string"
-    )
-    out[column] = values.round().astype("Int64").mask(small)
+    labels = [suppressed_label(v, lang=lang, min_cell=min_cell) for v in values]
+    withheld = small.copy()
+    if complementary and int(small.sum()) == 1 and int((~small & values.notna()).sum()) > 0:
+        complement = values[~small & values.notna()].idxmin()
+        withheld[complement] = True
+        labels[out.index.get_loc(complement)] = f"≥{format_number(min_cell, lang)}"
+    out[f"{column}_label"] = pd.array(labels, dtype="string")
+    out[column] = values.round().astype("Int64").mask(withheld)
     return out
 
 
