@@ -9,10 +9,13 @@ the role, ``user`` (:data:`pages._common.USER_KEY`) the username.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import uuid
 from typing import Any
 
 import streamlit as st
 
+from geo.core import settings
 from geo.core.access import can_open
 from geo.services import auth
 from pages._common import ROLE_KEY, USER_KEY, current_role, get_store, tr
@@ -36,6 +39,7 @@ _FAILURES = "auth_failures"
 _EXPIRED = "auth_expired"
 _ACCOUNT = "auth_account"
 _WIB = dt.timedelta(hours=7)
+_THROTTLE_WINDOW = dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
 
 
 def format_wib(when: dt.datetime) -> str:
@@ -69,14 +73,41 @@ def sign_out(*, reason: str = "keluar") -> None:
         st.logout()
 
 
+@st.cache_resource(show_spinner=False)
+def _client_failures() -> tuple[threading.Lock, dict[str, list[dt.datetime]]]:
+    """Failed login times per client, shared by every session of this server process."""
+    return threading.Lock(), {}
+
+
+def _client_key() -> str:
+    """Return the throttling key: the client's address, or this session when unknown.
+
+    Behind a reverse proxy every connection comes from the proxy: set
+    ``PETA_UMKM_CLIENT_IP_HEADER`` (e.g. ``X-Real-IP``, which the proxy must overwrite) so
+    clients are told apart; never trust such a header without a proxy that sets it.
+    """
+    header = settings.client_ip_header()
+    ip = st.context.headers.get(header) if header else getattr(st.context, "ip_address", None)
+    if ip:
+        return f"ip:{ip}"
+    return "sesi:" + st.session_state.setdefault(_FAILURES, uuid.uuid4().hex)
+
+
 def record_failure() -> None:
-    """Remember a failed login attempt of this browser session (for throttling)."""
-    st.session_state.setdefault(_FAILURES, []).append(auth.utcnow())
+    """Remember a failed login attempt of this client (for throttling, across its tabs)."""
+    lock, failures = _client_failures()
+    now = auth.utcnow()
+    with lock:
+        recent = [t for t in failures.get(_client_key(), []) if now - t < _THROTTLE_WINDOW]
+        failures[_client_key()] = [*recent, now]
 
 
 def session_retry_at() -> dt.datetime | None:
-    """Return when this browser session may try to sign in again (None: now)."""
-    return auth.session_locked_until(st.session_state.get(_FAILURES, []), now=auth.utcnow())
+    """Return when this client may try to sign in again (None: now)."""
+    lock, failures = _client_failures()
+    with lock:
+        times = list(failures.get(_client_key(), []))
+    return auth.session_locked_until(times, now=auth.utcnow())
 
 
 def sso_configured() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pages._common import require_page
@@ -108,6 +109,13 @@ with tab_users:
                             _show_auth_error(exc)
                         else:
                             st.success(tr("admin.done"))
+            locked = not pd.isna(row["terkunci_sampai"]) or bool(row["gagal_login"])
+            unlock = locked and st.button(
+                tr("admin.unlock"), key="admin_unlock", icon=":material/lock_open:"
+            )
+            if unlock:
+                auth.unlock(store, chosen, by=actor)
+                st.rerun()
             label = tr("admin.disable") if row["aktif"] else tr("admin.enable")
             if st.button(label, key="admin_toggle"):
                 try:

@@ -33,14 +33,12 @@ if submitted:
             sign_in(result.username, result.peran, method="password")
             st.switch_page("pages/beranda.py")
         record_failure()
-        if result.reason == "locked" and result.locked_until is not None:
-            st.error(tr("auth.locked", waktu=format_wib(result.locked_until)))
+        # A locked account gets the same answer as a wrong password (no enumeration).
+        retry_at = session_retry_at()
+        if retry_at is not None:
+            st.error(tr("auth.locked", waktu=format_wib(retry_at)))
         else:
-            retry_at = session_retry_at()
-            if retry_at is not None:
-                st.error(tr("auth.locked", waktu=format_wib(retry_at)))
-            else:
-                st.error(tr("auth.invalid"))
+            st.error(tr("auth.invalid"))
 
 if sso_configured():
     st.divider()

@@ -164,7 +164,7 @@ def test_password_change_replaces_the_hash_and_clears_a_lock(store: Store, plann
 
 def test_session_throttle_counts_recent_failures_only() -> None:
     window = dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-    n = settings.LOGIN_MAX_FAILURES
+    n = settings.CLIENT_MAX_FAILURES
     times = [NOW - dt.timedelta(minutes=i) for i in range(n - 1)]
     assert auth.session_locked_until(times, now=NOW) is None
     times.append(NOW)
@@ -474,3 +474,73 @@ def test_account_change_ends_open_sessions(db: str, change) -> None:
     assert any("dinonaktifkan atau diubah" in w.value for w in app.warning)
     assert [e.value for e in app.error] == [t("access.refused", "id")]
     assert store.read_audit().iloc[0]["aksi"] == audit.LOGOUT
+
+
+# --- Authentication hardening (issue 13.8) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weak", ["aaaaaaaaaa", "password12", " " * 10, "qwertyuiop", "1234567890", "umkmmalang1"]
+)
+def test_easily_guessed_passwords_are_refused(weak: str) -> None:
+    with pytest.raises(auth.AuthError) as err:
+        auth.validate_password(weak, username="sri")
+    assert err.value.code in ("auth.err_password_weak", "auth.err_password_short")
+
+
+def test_locked_and_wrong_cost_the_same_and_read_the_same(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(db)
+    auth.create_user(store, "sri", PASSWORD, "perencana", by="admin")
+    store.update_user("sri", terkunci_sampai=NOW + dt.timedelta(minutes=10))
+    checks: list[str] = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: checks.append(p) or real(h, p))
+    result = auth.authenticate(store, "sri", "salah-sekali-ini", now=NOW)
+    assert result.reason == "locked" and checks == ["salah-sekali-ini"]  # the hash was checked
+    monkeypatch.undo()
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/masuk.py").run()
+    app.text_input[0].input("sri")
+    app.text_input[1].input(PASSWORD)  # right password, locked account
+    app.button[0].click().run()
+    locked_text = [e.value for e in app.error]
+    app.text_input[0].input("tidak-ada")
+    app.text_input[1].input(PASSWORD)
+    app.button[0].click().run()
+    assert locked_text == [e.value for e in app.error] == [t("auth.invalid", "id")]
+
+
+def test_client_throttle_holds_across_sessions(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new tab (a new session) from the same client is throttled too."""
+    import pages._auth
+
+    monkeypatch.setattr(pages._auth, "_client_key", lambda: "ip:203.0.113.9")
+    pages._auth._client_failures.clear()
+
+    def attempt(app: AppTest) -> list[str]:
+        app.text_input[0].input("siapa")
+        app.text_input[1].input("bukan-sandinya")
+        app.button[0].click().run()
+        return [e.value for e in app.error]
+
+    first = AppTest.from_file(APP, default_timeout=60).run()
+    first.switch_page("pages/masuk.py").run()
+    for _ in range(settings.CLIENT_MAX_FAILURES):
+        attempt(first)
+    second = AppTest.from_file(APP, default_timeout=60).run()  # a fresh session, same client
+    second.switch_page("pages/masuk.py").run()
+    assert "Terlalu banyak percobaan" in attempt(second)[0]
+    pages._auth._client_failures.clear()
+
+
+def test_admin_unlocks_an_account(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(db)
+    auth.create_user(store, "sri", PASSWORD, "perencana", by="admin")
+    store.update_user("sri", gagal_login=9, terkunci_sampai=NOW + dt.timedelta(minutes=10))
+    assert main(["user", "unlock", "sri"]) == 0
+    user = store.get_user("sri")
+    assert user["terkunci_sampai"] is None and user["gagal_login"] == 0
+    assert store.read_audit().iloc[0]["aksi"] == audit.USER_UNLOCK
+    assert auth.authenticate(store, "sri", PASSWORD).ok

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS",
+    "BOUNDARY_RESET",
+    "BOUNDARY_UNDO",
+    "BOUNDARY_USE",
     "DATASET_REPLACE",
     "IMPORT",
     "IMPORT_UNDO",
@@ -41,6 +44,7 @@ __all__ = [
     "USER_ENABLE",
     "USER_PASSWORD",
     "USER_ROLE",
+    "USER_UNLOCK",
     "VISIT_ADD",
     "audited",
     "cli_actor",
@@ -63,6 +67,10 @@ USER_DISABLE = "pengguna.nonaktif"
 USER_ENABLE = "pengguna.aktif"
 USER_PASSWORD = "pengguna.sandi"
 USER_ROLE = "pengguna.peran"
+USER_UNLOCK = "pengguna.buka_kunci"
+BOUNDARY_USE = "batas.pakai"
+BOUNDARY_UNDO = "batas.batal"
+BOUNDARY_RESET = "batas.reset"
 
 #: Every action code this project writes (other codes are accepted too).
 ACTIONS: tuple[str, ...] = (
@@ -81,6 +89,10 @@ ACTIONS: tuple[str, ...] = (
     USER_ENABLE,
     USER_PASSWORD,
     USER_ROLE,
+    USER_UNLOCK,
+    BOUNDARY_USE,
+    BOUNDARY_UNDO,
+    BOUNDARY_RESET,
 )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "BOUNDARIES_PATH",
     "BOUNDARIES_SOURCE_PATH",
     "CITY_KODE",
+    "CLIENT_MAX_FAILURES",
     "CRS_METRIC",
     "CRS_STORAGE",
     "CURATED_EARLIER",
@@ -42,11 +43,13 @@ __all__ = [
     "NAME_MATCH_MIN_SCORE",
     "OFFICES_PATH",
     "PASSWORD_MIN_LENGTH",
+    "PASSWORD_MIN_SCORE",
     "PROJECT_ROOT",
     "PUBLIC_MIN_CELL",
     "SENTRA_PATH",
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
+    "SOURCE_MAX_COLUMNS",
     "SPREADSHEET_MAX_CELLS",
     "SPREADSHEET_MAX_EXPANDED_BYTES",
     "SPREADSHEET_READER_MEMORY_BYTES",
@@ -55,6 +58,7 @@ __all__ = [
     "UPSTREAM_COMMIT",
     "UPSTREAM_SHA256",
     "UPSTREAM_URL",
+    "client_ip_header",
     "database_url",
     "offline_assets",
 ]
@@ -120,8 +124,16 @@ DEMO_SEED = 35_73
 DEFAULT_LANG = os.environ.get("PETA_UMKM_LANG", "id")
 
 # --- Login and sessions (geo/services/auth.py) ----------------------------------------------------
-#: Consecutive failed logins that lock an account (and a browser session) for a while.
-LOGIN_MAX_FAILURES = 5
+#: Consecutive failed logins that lock an account for a while (a hard lock: only time or an
+#: admin's "buka kunci" ends it). Higher than the per-client limit below, so one client guessing
+#: is slowed long before it can lock an officer out.
+LOGIN_MAX_FAILURES = 10
+#: Failed logins from one client (IP address, across browser tabs and sessions) within
+#: LOGIN_LOCK_MINUTES after which that client waits (OWASP: throttle before locking).
+CLIENT_MAX_FAILURES = 3
+#: Minimum zxcvbn score (0-4) of a new password: 3 = "safely unguessable" (NIST 800-63B asks
+#: to refuse common and easily guessed passwords; zxcvbn checks its frequency lists).
+PASSWORD_MIN_SCORE = 3
 #: How long such a lock lasts, in minutes.
 LOGIN_LOCK_MINUTES = 15
 #: A signed-in session ends after this many minutes without any interaction ...
@@ -145,6 +157,10 @@ SPREADSHEET_MAX_EXPANDED_BYTES = 512 * 1024 * 1024
 SPREADSHEET_READER_MEMORY_BYTES = 3 * 1024 * 1024 * 1024
 #: Wall-clock limit of that child process, in seconds.
 SPREADSHEET_READER_TIMEOUT_S = 300.0
+#: Most columns a register file (CSV, spreadsheet, GeoJSON/GeoPackage attributes) may have in
+#: its header row. The register has 16 columns and the city's spreadsheets a few dozen; a
+#: header wider than this is refused with a clear message before the rows are read.
+SOURCE_MAX_COLUMNS = 500
 
 
 def database_url() -> str:
@@ -156,6 +172,14 @@ def database_url() -> str:
 #: ``server.enableStaticServing`` is on. Root-absolute because streamlit-folium runs the map in
 #: an iframe under ``/component/...``; behind ``server.baseUrlPath = "x"`` use ``/x/app/static/``.
 ASSET_BASE_URL = os.environ.get("PETA_UMKM_ASSET_BASE_URL", "/app/static/")
+
+
+def client_ip_header() -> str | None:
+    """Return the request header holding the client's IP behind a trusted proxy, or None.
+
+    ``PETA_UMKM_CLIENT_IP_HEADER`` (e.g. ``X-Real-IP``); unset: the connection's own address.
+    """
+    return os.environ.get("PETA_UMKM_CLIENT_IP_HEADER") or None
 
 
 def offline_assets() -> bool:

@@ -69,6 +69,7 @@ __all__ = [
     "set_active",
     "set_password",
     "set_role",
+    "unlock",
     "utcnow",
     "validate_password",
     "validate_username",
@@ -170,7 +171,9 @@ def validate_username(username: str) -> str:
 def validate_password(password: str, *, username: str = "") -> None:
     """Raise :class:`AuthError` unless ``password`` is acceptable.
 
-    At least :data:`geo.core.settings.PASSWORD_MIN_LENGTH` characters and not the username.
+    At least :data:`geo.core.settings.PASSWORD_MIN_LENGTH` characters, not the username, and
+    not easy to guess: zxcvbn's score at least :data:`geo.core.settings.PASSWORD_MIN_SCORE`
+    (refuses ``password12``, ``aaaaaaaaaa``, ten spaces, keyboard patterns, dates).
     """
     if len(password) < settings.PASSWORD_MIN_LENGTH:
         raise AuthError(
@@ -180,6 +183,14 @@ def validate_password(password: str, *, username: str = "") -> None:
         )
     if username and password.strip().lower() == username.strip().lower():
         raise AuthError("auth.err_password_username", "the password must not be the username")
+    from zxcvbn import zxcvbn  # frequency lists of common passwords, names, words, patterns
+
+    words = [w for w in (username, "malang", "umkm", "sentra", "diskopindag", "sahabat") if w]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < settings.PASSWORD_MIN_SCORE:
+        raise AuthError(
+            "auth.err_password_weak",
+            "the password is too easy to guess (a common password, a pattern or a repetition)",
+        )
 
 
 def _check_role(peran: str) -> str:
@@ -212,10 +223,11 @@ def authenticate(
     Returns
     -------
     LoginResult
-        ``ok`` with the role, or the reason for refusing. A locked account is refused
-        without checking the password. The :data:`geo.core.settings.LOGIN_MAX_FAILURES`-th
-        consecutive failure locks the account for :data:`geo.core.settings.LOGIN_LOCK_MINUTES`
-        minutes; a success resets the count.
+        ``ok`` with the role, or the reason for refusing. A locked account costs the same
+        hashing time as any other attempt (the page shows one message for both, so neither
+        timing nor text tells an attacker that an account exists or is locked). The
+        :data:`geo.core.settings.LOGIN_MAX_FAILURES`-th consecutive failure locks the account
+        for :data:`geo.core.settings.LOGIN_LOCK_MINUTES` minutes; a success resets the count.
     """
     now = now or utcnow()
     name = str(username).strip().lower()
@@ -225,10 +237,11 @@ def authenticate(
         if user is not None:
             audit.record(store, name, audit.LOGIN_FAILED, name, "akun nonaktif atau tanpa sandi")
         return LoginResult(ok=False, reason="invalid", username=name)
+    correct = verify_password(user["password_hash"], password)  # same cost, locked or not
     locked = user["terkunci_sampai"]
     if locked is not None and locked > now:
         return LoginResult(ok=False, reason="locked", username=name, locked_until=locked)
-    if not verify_password(user["password_hash"], password):
+    if not correct:
         lock_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
         with store.unit_of_work():
             failures = store.record_login_failure(
@@ -252,7 +265,7 @@ def session_locked_until(
 ) -> dt.datetime | None:
     """Return when a browser session may try again, or None when it may try now.
 
-    A session that failed :data:`geo.core.settings.LOGIN_MAX_FAILURES` times within the last
+    A client that failed :data:`geo.core.settings.CLIENT_MAX_FAILURES` times within the last
     :data:`geo.core.settings.LOGIN_LOCK_MINUTES` minutes waits until the oldest of those failures
     is that old. This throttles guessing at usernames that do not exist (which have no
     stored failure count).
@@ -266,9 +279,9 @@ def session_locked_until(
     """
     window = dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
     recent = sorted(t for t in failure_times if now - t < window)
-    if len(recent) < settings.LOGIN_MAX_FAILURES:
+    if len(recent) < settings.CLIENT_MAX_FAILURES:
         return None
-    return recent[-settings.LOGIN_MAX_FAILURES] + window
+    return recent[-settings.CLIENT_MAX_FAILURES] + window
 
 
 def session_expired(*, signed_in_at: dt.datetime, last_seen: dt.datetime, now: dt.datetime) -> bool:
@@ -380,6 +393,14 @@ def set_active(store: Store, username: str, *, aktif: bool, by: str) -> None:
     with store.unit_of_work():
         store.update_user(name, aktif=aktif, gagal_login=0, terkunci_sampai=None)
         audit.record(store, by, audit.USER_ENABLE if aktif else audit.USER_DISABLE, name)
+
+
+def unlock(store: Store, username: str, *, by: str) -> None:
+    """End an account's lock and clear its failure count (an admin's action), audited."""
+    name = _existing(store, username)
+    with store.unit_of_work():
+        store.update_user(name, gagal_login=0, terkunci_sampai=None)
+        audit.record(store, by, audit.USER_UNLOCK, name, "kunci dibuka")
 
 
 def set_role(store: Store, username: str, peran: str, *, by: str) -> None:
@@ -508,4 +529,7 @@ def run_user_command(
     if action == "role":
         set_role(store, username, peran or "", by=by)
         return f"User {username!r} now has role {peran}."
+    if action == "unlock":
+        unlock(store, username, by=by)
+        return f"User {username!r} unlocked."
     raise AuthError("auth.err_action", f"unknown action {action!r}")

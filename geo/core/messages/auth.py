@@ -26,8 +26,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The account {email} has no role in this app yet. Ask an admin for access.",
     },
     "auth.invalid": {
-        "id": "Nama pengguna atau kata sandi salah, atau akun tidak aktif.",
-        "en": "Wrong username or password, or the account is disabled.",
+        "id": (
+            "Nama pengguna atau kata sandi salah, atau akun tidak aktif atau sedang dikunci "
+            "sementara. Jika akun Anda terkunci, tunggu 15 menit atau minta admin membukanya."
+        ),
+        "en": (
+            "Wrong username or password, or the account is disabled or temporarily locked. If "
+            "your account is locked, wait 15 minutes or ask an admin to unlock it."
+        ),
     },
     "auth.locked": {
         "id": "Terlalu banyak percobaan gagal. Coba lagi setelah pukul {waktu} WIB.",
@@ -61,6 +67,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Nama pengguna tidak sah: pakai 3-64 huruf kecil, angka, atau . _ @ + -",
         "en": "Invalid username: use 3-64 lower-case letters, digits or . _ @ + -",
     },
+    "auth.err_password_weak": {
+        "id": (
+            "Kata sandi terlalu mudah ditebak (kata sandi umum, pola papan ketik, atau "
+            "pengulangan). Pakai beberapa kata yang tidak berhubungan."
+        ),
+        "en": (
+            "The password is too easy to guess (a common password, a keyboard pattern or a "
+            "repetition). Use a few unrelated words."
+        ),
+    },
+    "admin.unlock": {"id": "Buka kunci", "en": "Unlock"},
     "auth.err_password_short": {
         "id": "Kata sandi minimal {n} karakter.",
         "en": "The password needs at least {n} characters.",
