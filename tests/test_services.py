@@ -265,3 +265,61 @@ def test_promoted_sentra_and_logged_visit_show_on_peta_at_next_run(
     after = _priorities(at)
     as_number = lambda v: float(str(v).replace(",", "."))  # noqa: E731
     assert as_number(after[top]) < as_number(priorities[top])
+
+
+# --- duplicates are checked again inside the write (issue 13.5) ------------------------------
+def _register_csv(path: Path, start: int, n: int) -> Path:
+    rows = [
+        f"Usaha Uji {i},+6281{i:08d},Purwantoro,{-7.955 - i * 1e-4:.6f},{112.640 + i * 1e-4:.6f}"
+        for i in range(start, start + n)
+    ]
+    path.write_text("nama_usaha,telepon,kelurahan,lat,lon\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def any_url(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "postgis":
+        from tests import postgis
+
+        with postgis.fresh_schema_url() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'dup.sqlite'}"
+
+
+def test_plans_made_before_a_commit_cannot_store_twice(any_url, tmp_path):
+    store = Store(any_url)
+    a = plan_import(read_source(_register_csv(tmp_path / "a.csv", 0, 60)))
+    b = plan_import(read_source(_register_csv(tmp_path / "b.csv", 30, 60)))  # 30 overlap
+    first = imports.commit_import(store, a, user="a")
+    second = imports.commit_import(store, b, user="b")  # planned before `first` was stored
+    assert (first.ditambah, second.ditambah) == (60, 30)
+    register = store.read_umkm()
+    assert len(register) == register["telepon"].nunique() == 90
+
+
+def test_concurrent_imports_store_each_business_once(any_url, tmp_path):
+    import threading
+
+    Store(any_url).close()  # schema first
+    plans = [
+        plan_import(read_source(_register_csv(tmp_path / f"{k}.csv", 40 * k, 120)))
+        for k in range(3)
+    ]
+    errors: list[BaseException] = []
+
+    def run(plan) -> None:
+        try:
+            imports.commit_import(Store(any_url), plan, user="paralel")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    register = Store(any_url).read_umkm()
+    assert len(register) == register["telepon"].nunique() == 40 * 2 + 120

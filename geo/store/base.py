@@ -36,6 +36,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -209,6 +210,23 @@ class StoreBase:
                 yield
             finally:
                 self._local.conn = None
+
+    def serialise(self, name: str) -> None:
+        """Inside a :meth:`unit_of_work`: wait until no other unit of work holds ``name``.
+
+        A check-then-write use case (duplicates against the stored register) calls it first,
+        so two of them never both pass the check. PostgreSQL: a transaction-level advisory
+        lock, released at commit or rollback. SQLite: nothing to do, the unit of work already
+        holds the database's write lock (``BEGIN IMMEDIATE``) from its start.
+
+        Parameters
+        ----------
+        name
+            What is being serialised, e.g. ``"umkm"``.
+        """
+        with self._write("serialise") as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})
 
     def _migrate(self) -> None:
         """Apply the pending migrations in one write transaction (see :func:`migrate`)."""
