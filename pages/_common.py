@@ -81,11 +81,21 @@ def require_page(page: str) -> None:
         st.stop()
 
 
-@st.cache_data(show_spinner=False)
-def boundaries() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Return the kelurahan and the kecamatan dissolved from them (EPSG:4326), cached once."""
-    kel = wilayah.kelurahan()
+@st.cache_data(show_spinner=False, max_entries=4)
+def _boundaries(url: str, version: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    # ``version`` is only part of the cache key.
+    kel = _store_for(url).kelurahan_layer()
     return kel, wilayah.kecamatan(kel)
+
+
+def boundaries() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Return the kelurahan and the kecamatan dissolved from them (EPSG:4326).
+
+    The store's active layer (``python -m geo boundaries use``), else the shipped one; cached
+    per database and data version, so a new active layer shows at every page's next run.
+    ``attrs["atribusi"]`` of the kelurahan holds the source label the maps show.
+    """
+    return _boundaries(settings.database_url(), data_version(get_store()))
 
 
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=16)

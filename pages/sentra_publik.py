@@ -18,6 +18,7 @@ from geo.core import settings
 from geo.core.escape import markdown_text as md
 from geo.render.publik import public_map
 from pages._common import (
+    boundaries,
     current_lang,
     data_version,
     demo_banner,
@@ -37,7 +38,7 @@ store = get_store()
 def _cards(url: str, version: str, lang: str) -> pd.DataFrame:
     # ``url`` and ``version`` are only part of the cache key.
     return publik.sentra_cards(
-        get_store().read_sentra(), public_register(), kelurahan=wilayah.kelurahan(), lang=lang
+        get_store().read_sentra(), public_register(), kelurahan=boundaries()[0], lang=lang
     )
 
 

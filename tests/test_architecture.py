@@ -47,6 +47,10 @@ STORE_WRITE_METHODS: frozenset[str] = frozenset(
         "restore",
         "load_kelurahan",
         "bump_data_version",
+        "serialise",
+        "set_boundary_layer",
+        "undo_boundary_layer",
+        "reset_boundary_layers",
     }
 )
 #: The audit helpers of geo/core/audit.py (both write an audit entry).

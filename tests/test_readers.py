@@ -88,7 +88,7 @@ def test_geojson_and_gpkg_geometry_becomes_a_coordinate_column(tmp_path: Path) -
     frame.to_file(geojson, driver="GeoJSON")
     for path, layer in ((gpkg, None), (geojson, None)):
         source = read_source(path, sheet=layer)
-        assert source.rows.tolist() == [2, 3, 4]
+        assert source.rows.tolist() == [1, 2, 3]  # features: 1 = the first
         lat, lon = (float(v) for v in source.cells["geometri"].iloc[0].split(","))
         assert lat == pytest.approx(-7.94356, abs=1e-7) and lon == pytest.approx(
             112.609608, abs=1e-7
@@ -144,3 +144,102 @@ def test_fast_and_careful_csv_paths_agree(monkeypatch: pytest.MonkeyPatch) -> No
     pd.testing.assert_frame_equal(fast.cells, careful.cells)
     assert fast.rows.tolist() == careful.rows.tolist() == [4, 6, 8]
     assert fast.cells["Catatan"].tolist() == [None, "spasi", None]
+
+
+# --- Hardening (issue 13.10, 13.12): clear errors, no server paths, UTF-16 -----------------------
+
+
+def test_a_header_wider_than_the_limit_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.core import settings
+
+    wide = ",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("x" * 100_000) + "\n"
+    with pytest.raises(SourceError, match=r"terlalu banyak kolom: 100\.000 \(paling banyak 500\)"):
+        read_source(wide.encode(), name="lebar.csv")
+    monkeypatch.setattr(settings, "SOURCE_MAX_COLUMNS", 3)
+    with pytest.raises(SourceError, match="terlalu banyak kolom: 4") as err:
+        read_source(b"a,b,c,d\n1,2,3,4\n", name="empat.csv")
+    assert err.value.file == "empat.csv"
+    assert read_source(b"a,b,c\n1,2,3\n", name="tiga.csv").headers == ["a", "b", "c"]
+    features = [{"type": "Feature", "properties": dict.fromkeys("abcd", "x"), "geometry": None}]
+    collection = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    with pytest.raises(SourceError, match="terlalu banyak kolom: 4"):
+        read_source(collection, name="lebar.geojson")
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_clear_error() -> None:
+    # A ragged row sends the file down the careful path, where the csv module has a field limit.
+    text = "nama_usaha,alamat\nTempe,Sanan,lebih\n" + 'Bolen,"' + "x" * 200_000 + '"\n'
+    with pytest.raises(SourceError, match=r"baris 3 berisi sel lebih dari 131\.072 karakter"):
+        read_source(text.encode(), name="panjang.csv")
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ({"type": "Point", "coordinates": [112.63, -7.97]}, r"satu geometri GeoJSON \(Point\)"),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [112.6, -7.9]}}
+                ],
+            },
+            r"1 fitur tanpa atribut \(properties kosong\)",
+        ),
+        ({"type": "FeatureCollection", "features": []}, "tidak ada fitur"),
+    ],
+)
+def test_geojson_without_attributes_says_so(document: dict[str, object], reason: str) -> None:
+    with pytest.raises(SourceError, match=reason) as err:
+        read_source(json.dumps(document).encode(), name="titik.geojson")
+    assert err.value.file == "titik.geojson"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("rusak.geojson", b'{"type": "FeatureCollection", "features": [{"type": '),
+        ("rusak.gpkg", b"SQLite format 3\x00" + b"\x00" * 200),
+        ("rusak.gpkg", b"bukan geopackage"),
+    ],
+)
+def test_vector_errors_show_no_server_path(name: str, data: bytes) -> None:
+    import tempfile
+
+    with pytest.raises(SourceError) as err:
+        read_source(data, name=name)
+    message = str(err.value)
+    assert message.startswith(f"{name}: ")
+    assert tempfile.gettempdir() not in message and "sumber." not in message
+    assert "tidak terbaca" in message
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-16", "utf-16"),  # with a BOM (little-endian here)
+        ("utf-16-be-bom", "utf-16"),
+        ("utf-32", "utf-32"),
+        ("utf-16-le", "utf-16-le"),  # no BOM: told by its zero bytes
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_utf16_and_utf32_csv_are_read(encoding: str, expected: str) -> None:
+    import codecs
+
+    text = "Nama Usaha;Kel.;Omzet\nCafé Ijen;Oro-oro Dowo;1,5 juta\nTempe;Sanan;2\n"
+    if encoding == "utf-16-be-bom":
+        data = codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    else:
+        data = text.encode(encoding)
+    source = read_source(data, name="excel-unicode.csv")
+    assert source.encoding == expected
+    assert source.delimiter == ";"
+    assert source.headers == ["Nama Usaha", "Kel.", "Omzet"]
+    assert source.cells.iloc[0].tolist() == ["Café Ijen", "Oro-oro Dowo", "1,5 juta"]
+
+
+def test_broken_utf16_is_a_clear_error() -> None:
+    data = "Nama Usaha,Kel.\nTempe,Sanan\n".encode("utf-16") + b"\x00\xd8"  # a lone surrogate
+    with pytest.raises(SourceError, match="tampak UTF-16 tetapi tidak terbaca"):
+        read_source(data, name="rusak.csv")

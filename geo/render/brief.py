@@ -40,7 +40,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from geo import wilayah
 from geo.analysis import kpi
 from geo.core.i18n import format_number, t
 from geo.core.register import strip_personal
@@ -934,7 +933,7 @@ def brief_from_store(
         sahabat=sahabat,
         visits=visits,
         size_history=history,
-        kelurahan=wilayah.kelurahan(),
+        kelurahan=store.kelurahan_layer(),  # the active layer
         period=chosen,
         lang=lang,
     )

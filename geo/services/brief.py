@@ -9,37 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.analysis import kpi
+from geo.core.paths import output_problem
 from geo.render.brief import BriefFormat, Progress, brief_from_store
 from geo.store import Store
 
-__all__ = ["output_problem", "write_brief"]
+__all__ = ["write_brief"]
 
 
 def _noop(_fraction: float, _message: str) -> None:
-    return None
-
-
-def output_problem(output: Path) -> str | None:
-    """Say why ``output`` cannot be written, or None when it can (nothing is created).
-
-    Parameters
-    ----------
-    output
-        The file to write.
-
-    Returns
-    -------
-    str or None
-        A message in Bahasa Indonesia: the folder is missing (it is not created silently), is
-        a file, or the path is a folder.
-    """
-    parent = output.parent
-    if output.is_dir():
-        return f"{output} adalah folder; beri nama berkas"
-    if parent.exists() and not parent.is_dir():
-        return f"{parent} bukan folder"
-    if not parent.exists():
-        return f"folder {parent} tidak ada; buat dulu foldernya"
     return None
 
 

@@ -15,6 +15,7 @@ The store is split by aggregate, each a class on the shared :class:`~geo.store.b
 :mod:`geo.store.register`                 UMKM, sentra, Sahabat UMKM, visits, size history,
                                           counts, :meth:`~RegisterStore.replace_dataset`
 :mod:`geo.store.spatial`                  kelurahan boundaries and the PostGIS spatial queries
+:mod:`geo.store.layers`                   the city's active boundary layer, its kode changes
 :mod:`geo.store.imports`                  import batches, commit, undo and change log
 :mod:`geo.store.accounts`                 users, failed logins, audit log
 :mod:`geo.store.meta`                     the ``meta`` table and the data version
@@ -35,10 +36,10 @@ from __future__ import annotations
 from geo.store.accounts import AUDIT_COLUMNS, USER_COLUMNS, AccountStore
 from geo.store.backup import BackupStore
 from geo.store.imports import IMPORT_BATCH_COLUMNS, ImportStore
+from geo.store.layers import LayerStore
 from geo.store.meta import MetaStore
 from geo.store.register import COUNTABLE_COLUMNS
 from geo.store.schema import MIGRATIONS, Migration, StoreError
-from geo.store.spatial import SpatialStore
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -52,13 +53,14 @@ __all__ = [
 ]
 
 
-class Store(SpatialStore, ImportStore, AccountStore, MetaStore, BackupStore):
+class Store(LayerStore, ImportStore, AccountStore, MetaStore, BackupStore):
     """The register's database (SQLite by default, any SQLAlchemy URL).
 
     Creating a store connects, creates the schema if missing and applies pending
     :data:`~geo.store.schema.MIGRATIONS`. Its methods come from the aggregate classes
     (:class:`~geo.store.register.RegisterStore` through
-    :class:`~geo.store.spatial.SpatialStore`, :class:`~geo.store.imports.ImportStore`,
+    :class:`~geo.store.spatial.SpatialStore` and :class:`~geo.store.layers.LayerStore`,
+    :class:`~geo.store.imports.ImportStore`,
     :class:`~geo.store.accounts.AccountStore`, :class:`~geo.store.meta.MetaStore`,
     :class:`~geo.store.backup.BackupStore`) on :class:`~geo.store.base.StoreBase`.
 

@@ -58,6 +58,8 @@ from geo.core import register
 
 __all__ = [
     "AUDIT",
+    "BATAS_LAPISAN",
+    "BATAS_PERUBAHAN",
     "BATCH",
     "KELURAHAN_TABLE",
     "KUNJUNGAN",
@@ -347,12 +349,59 @@ def _migrate_4_postgis(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def _define_schema_v5_boundaries(metadata: MetaData) -> None:
+    """Define the version-5 tables of the city's boundary layers on ``metadata``. Frozen.
+
+    ``batas_lapisan``: one row per boundary layer made active (``python -m geo boundaries
+    use``): the normalised layer as GeoJSON text (EPSG:4326), its source label, the sha256 of
+    that text, when (UTC) and by whom, and ``dibatalkan`` (UTC) once undone or reset. The
+    active layer is the newest row not undone; none means the shipped layer.
+
+    ``batas_perubahan``: one row per UMKM whose ``kode_kelurahan`` the layer changed (old and
+    new kode), so that undoing the layer restores exactly the previous kode.
+    """
+    Table(
+        "batas_lapisan",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("geojson", Text, nullable=False),
+        Column("sumber", Text, nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("dipasang", DateTime, nullable=False),  # UTC, naive
+        Column("pengguna", String, nullable=False),
+        Column("dibatalkan", DateTime, nullable=True),  # UTC, naive
+    )
+    Table(
+        "batas_perubahan",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "lapisan_id",
+            Integer,
+            ForeignKey("batas_lapisan.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("umkm_id", String, nullable=False, index=True),
+        Column("kode_lama", String, nullable=True),
+        Column("kode_baru", String, nullable=True),
+    )
+
+
+def _migrate_5_boundaries(conn: Connection) -> None:
+    """Version 5: the city's boundary layers (``batas_lapisan``) and their kode changes."""
+    metadata = MetaData(naming_convention=NAMING)
+    _define_schema_v5_boundaries(metadata)
+    metadata.create_all(conn)
+
+
 #: Ordered migration steps; step ``n`` (1-based) brings the schema to version ``n``.
 MIGRATIONS: list[Migration] = [
     _migrate_1_initial,
     _migrate_2_auth,
     _migrate_3_import_log,
     _migrate_4_postgis,
+    _migrate_5_boundaries,
 ]
 
 # The current schema, used by reads and writes. While the latest step is 1 this is the
@@ -372,6 +421,9 @@ AUDIT = METADATA.tables["audit_log"]
 UMKM.append_column(Column("presisi_lokasi", String))  # version 3
 _define_schema_v3_import_log(METADATA)
 PERUBAHAN = METADATA.tables["import_perubahan"]
+_define_schema_v5_boundaries(METADATA)
+BATAS_LAPISAN = METADATA.tables["batas_lapisan"]
+BATAS_PERUBAHAN = METADATA.tables["batas_perubahan"]
 
 # Bookkeeping for the runner itself; never changed by a migration.
 VERSION_METADATA = MetaData(naming_convention=NAMING)

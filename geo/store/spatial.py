@@ -26,7 +26,31 @@ from geo.store.schema import (
     StoreError,
 )
 
-__all__ = ["SpatialStore"]
+__all__ = ["SpatialStore", "replace_postgis_boundaries"]
+
+
+def replace_postgis_boundaries(conn: Connection, kel: gpd.GeoDataFrame) -> None:
+    """Replace the rows of ``kelurahan_batas`` with ``kel`` (PostgreSQL, inside ``conn``).
+
+    Parameters
+    ----------
+    conn
+        A connection inside a write transaction on PostgreSQL/PostGIS.
+    kel
+        Columns ``kode``, ``nama`` and polygons in EPSG:4326 (stored as MultiPolygon, SRID 4326).
+    """
+    records = [
+        {"kode": str(k), "nama": None if pd.isna(n) else str(n), "wkb": g.wkb}
+        for k, n, g in zip(kel["kode"], kel["nama"], kel.geometry, strict=True)
+    ]
+    conn.execute(text(f"DELETE FROM {KELURAHAN_TABLE}"))
+    conn.execute(
+        text(
+            f"INSERT INTO {KELURAHAN_TABLE} (kode, nama, geom) "
+            "VALUES (:kode, :nama, ST_Multi(ST_GeomFromWKB(:wkb, 4326)))"
+        ),
+        records,
+    )
 
 
 class SpatialStore(RegisterStore):
@@ -84,19 +108,8 @@ class SpatialStore(RegisterStore):
             row = str(kel["kode"][bad].iloc[0])
             raise StoreError(KELURAHAN_TABLE, "geometry is not a polygon", row_id=row)
         if self.is_postgis:
-            records = [
-                {"kode": str(k), "nama": None if pd.isna(n) else str(n), "wkb": g.wkb}
-                for k, n, g in zip(kel["kode"], kel["nama"], kel.geometry, strict=True)
-            ]
             with self._write(KELURAHAN_TABLE) as conn:
-                conn.execute(text(f"DELETE FROM {KELURAHAN_TABLE}"))
-                conn.execute(
-                    text(
-                        f"INSERT INTO {KELURAHAN_TABLE} (kode, nama, geom) "
-                        "VALUES (:kode, :nama, ST_Multi(ST_GeomFromWKB(:wkb, 4326)))"
-                    ),
-                    records,
-                )
+                replace_postgis_boundaries(conn, kel)
         self._kelurahan = gpd.GeoDataFrame(kel, geometry="geometry", crs=4326)
         return len(kel)
 
