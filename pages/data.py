@@ -20,15 +20,18 @@ require_page("data")
 from geo import wilayah  # noqa: E402 - only after the role check
 from geo.analysis.filters import RegisterFilter, kelurahan_options  # noqa: E402
 from geo.core.access import sees_personal  # noqa: E402
+from geo.core.escape import markdown_text as md  # noqa: E402
 from geo.core.i18n import format_number  # noqa: E402
 from geo.core.register import SECTORS, SIZE_CLASSES  # noqa: E402
 from geo.core.settings import KECAMATAN_NAMES  # noqa: E402
 from geo.ingest import importer  # noqa: E402
 from geo.ingest.export import EXPORT_FORMATS, export_bytes, export_name  # noqa: E402
-from geo.ingest.headers import FIELDS, guess_mapping  # noqa: E402
+from geo.ingest.headers import FIELDS, guess_mapping, mapping_to_json  # noqa: E402
 from geo.ingest.readers import FORMATS, SourceError, SourceTable, read_source  # noqa: E402
+from geo.ingest.stages import SIZE_CLASSES_ASSUMABLE  # noqa: E402
 from geo.services import imports  # noqa: E402
 from pages._common import (  # noqa: E402
+    boundaries,
     clear_data_caches,
     current_lang,
     current_role,
@@ -94,7 +97,7 @@ with tab_import:
                 if sheet != source.sheet:
                     source = _read(data, upload.name, sheet)
         except SourceError as exc:
-            st.error(tr("data.unreadable", reason=exc.reason))
+            st.error(tr("data.unreadable", reason=md(exc.reason)))
             source = None
 
     if source is not None:
@@ -111,7 +114,7 @@ with tab_import:
         labels = {code: (f.label_id if LANG == "id" else f.label_en) for code, f in FIELDS.items()}
         ignore = tr("data.ignore")
         by_label = {label: code for code, label in labels.items()}
-        guessed = guess_mapping(source.headers)
+        guessed = guess_mapping(source.headers, cells=source.cells)
         samples = [
             ", ".join(source.cells[h].dropna().astype(str).head(3).str.slice(0, 24))
             for h in source.headers
@@ -141,11 +144,30 @@ with tab_import:
             str(h): by_label.get(str(t))
             for h, t in zip(edited["kolom"], edited["tujuan"], strict=True)
         }
+        st.download_button(  # the same JSON as `python -m geo import --mapping FILE.json`
+            tr("data.mapping_download"),
+            data=mapping_to_json(mapping),
+            file_name="pemetaan-kolom.json",
+            mime="application/json",
+            key="data_mapping_json",
+        )
         place_missing = st.checkbox(tr("data.place_missing"), key="data_place_missing")
-        plan_key = (source.sha256, source.sheet, tuple(sorted(mapping.items())), place_missing)
+        skala_default = st.selectbox(
+            tr("data.skala_default"),
+            [None, *SIZE_CLASSES_ASSUMABLE],
+            format_func=lambda v: tr("data.skala_default_none") if v is None else v,
+            key="data_skala_default",
+        )
+        plan_key = (
+            source.sha256,
+            source.sheet,
+            tuple(sorted(mapping.items())),
+            place_missing,
+            skala_default,
+        )
 
         if st.button(tr("data.check"), type="primary", key="data_check"):
-            with st.status(tr("data.checking", name=source.name), expanded=True) as status:
+            with st.status(tr("data.checking", name=md(source.name)), expanded=True) as status:
                 bar = st.progress(0.0)
 
                 def progress(fraction: float, message: str) -> None:
@@ -155,9 +177,12 @@ with tab_import:
                 plan = importer.plan_import(
                     source,
                     mapping=mapping,
-                    place_missing=place_missing,
+                    options=importer.PlanOptions(
+                        place_missing=place_missing, skala_default=skala_default
+                    ),
                     register=store.read_umkm(presisi_lokasi=True),
                     sentra_ids=set(store.read_sentra()["id"]),
+                    kel=boundaries()[0],  # the active layer (the city's, once it is in use)
                     progress=progress,
                 )
                 bar.progress(1.0)
@@ -170,7 +195,9 @@ with tab_import:
             if st.session_state.get(_PLAN_KEY) != plan_key:
                 st.info(tr("data.stale"), icon=":material/refresh:")
             for problem in plan.mapping_problems:
-                st.error(tr("data.mapping_problem", problem=problem))
+                st.error(tr("data.mapping_problem", problem=md(problem)))
+            for note in plan.notes:
+                st.info(md(note), icon=":material/info:")
 
             st.subheader(tr("data.preview_header"))
             summary = plan.summary()
@@ -327,7 +354,7 @@ with tab_import:
                 help=tr("data.commit_help"),
                 key="data_commit",
             ):
-                with st.status(tr("data.committing", name=plan.source.name)) as status:
+                with st.status(tr("data.committing", name=md(plan.source.name))) as status:
                     bar = st.progress(0.0)
 
                     def progress(fraction: float, message: str) -> None:

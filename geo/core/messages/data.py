@@ -52,6 +52,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.col_sample": {"id": "Contoh isi", "en": "Sample values"},
     "data.col_target": {"id": "Kolom tujuan", "en": "Target field"},
     "data.ignore": {"id": "(abaikan)", "en": "(ignore)"},
+    "data.mapping_download": {
+        "id": "Unduh pemetaan kolom (JSON, untuk `geo import --mapping`)",
+        "en": "Download the column mapping (JSON, for `geo import --mapping`)",
+    },
+    "data.skala_default": {
+        "id": "Skala usaha bila berkas tidak menyebut skala, omzet, atau aset",
+        "en": "Size class when the file gives no size, turnover or assets",
+    },
+    "data.skala_default_none": {"id": "(jangan diasumsikan)", "en": "(do not assume)"},
     "data.place_missing": {
         "id": "Tempatkan baris tanpa koordinat di titik dalam kelurahannya (presisi kelurahan)",
         "en": "Place rows without coordinates inside their kelurahan (kelurahan precision)",
