@@ -37,7 +37,7 @@ import shapely
 from geo import wilayah
 from geo.core.register import classify_size
 from geo.ingest import demo
-from geo.ingest.importer import plan_import
+from geo.ingest.importer import PlanOptions, plan_import
 from geo.ingest.money import parse_rupiah
 from geo.ingest.phone import normalise_phones
 from geo.ingest.readers import read_source
@@ -246,7 +246,12 @@ def main() -> None:
     source = read_source(data, name="uji_50rb.csv")
     t_read, c_read = time.perf_counter() - start, time.process_time() - cpu
     cpu, start = time.process_time(), time.perf_counter()
-    plan = plan_import(source, register=register, place_missing=True, today=date(2026, 1, 15))
+    plan = plan_import(
+        source,
+        register=register,
+        options=PlanOptions(place_missing=True),
+        today=date(2026, 1, 15),
+    )
     t_plan, c_plan = time.perf_counter() - start, time.process_time() - cpu
     summary = plan.summary()
 

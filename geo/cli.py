@@ -4,10 +4,15 @@ Commands
 --------
 demo        generate the deterministic demo data set into the store
 info        counts per kecamatan, sector and size class
-import      ``import FILE --dry-run|--commit [--report PATH] [--sheet NAME] [--place-missing]``:
+import      ``import FILE --dry-run|--commit [--report PATH] [--sheet NAME] [--place-missing]
+            [--map FIELD=COLUMN ...] [--mapping FILE.json] [--skala-default mikro]``:
             check or store a register (CSV, XLSX, GeoJSON, GPKG), all accepted rows or none
 export      write the register as CSV, XLSX, GeoJSON or GeoPackage
-boundaries  ``boundaries build --source PATH_OR_URL``: convert the upstream boundaries
+boundaries  ``boundaries build --source PATH_OR_URL``: convert the upstream boundaries;
+            ``boundaries use FILE [--kode-column C] [--nama-column C] [--kecamatan-column C]
+            [--layer NAME] [--source-label TEXT] [--report PATH] [--dry-run]``: validate the
+            city's own layer, report what it changes and make it the active one;
+            ``boundaries undo`` / ``boundaries reset``: back one layer / to the shipped one
 resolve     resolve an officer's spelling of a kelurahan to its kode
 user        officer accounts: ``user add NAME --peran ROLE``, ``list``, ``disable``, ``enable``,
             ``passwd``, ``role`` (password asked twice, or ``--password-stdin``)
@@ -91,15 +96,38 @@ def _cmd_info(_args: argparse.Namespace) -> int:
         print(f"\nPer {column}:")
         for label, jumlah in zip(counts["label"], counts["jumlah"], strict=True):
             print(f"  {label:<36}{jumlah:>8,}")
+    _print_sentra_flags(store)
     return 0
+
+
+def _print_sentra_flags(store: Store) -> None:
+    """Print the active boundary layer and the sentra whose point lies in another kelurahan."""
+    from geo.services.boundaries import sentra_flags
+    from geo.wilayah.citylayer import attribution
+
+    print(f"\nBatas wilayah aktif: {attribution(store.kelurahan_layer())}")
+    flags = sentra_flags(store)
+    if flags.empty:
+        return
+    print(f"\nSentra yang titiknya di kelurahan lain ({len(flags)}):")
+    for r in flags.itertuples(index=False):
+        print(
+            f"  {r.id} {r.nama}: tercatat {r.nama_kelurahan} ({r.kode_kelurahan}), "
+            f"titik di {r.nama_titik} ({r.kode_titik})"
+        )
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.core import audit
-    from geo.services.imports import ImportOptions, import_file
+    from geo.services.imports import ImportOptions, import_file, mapping_overrides
 
+    try:
+        overrides = mapping_overrides(map_options=args.map or (), mapping_file=args.mapping)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with tqdm(total=100, desc=Path(args.file).name, unit="%", file=sys.stderr) as bar:
 
         def progress(fraction: float, message: str) -> None:
@@ -117,6 +145,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 on_duplicate=args.on_duplicate,
                 skip_errors=args.skip_errors,
                 report_path=args.report,
+                overrides=overrides,
+                skala_default=args.skala_default,
             ),
             progress=progress,
         )
@@ -151,13 +181,21 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from geo.core.paths import output_problem
     from geo.ingest.export import export_bytes
 
-    register = _store().read_umkm(presisi_lokasi=True)
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    problem = output_problem(out)  # a missing folder is refused, not created silently
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    register = _store().read_umkm(presisi_lokasi=True)
     role = "publik" if args.without_personal else "admin"  # the CLI is the data staff's
-    out.write_bytes(export_bytes(register, fmt=args.format, role=role))
+    try:
+        out.write_bytes(export_bytes(register, fmt=args.format, role=role))
+    except OSError as exc:
+        print(f"error: {out} tidak dapat ditulis: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"{len(register):,} UMKM written to {out} ({args.format})")
     return 0
 
@@ -182,6 +220,68 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_boundaries_use(args: argparse.Namespace) -> int:
+    from geo.core import audit
+    from geo.services import boundaries as service
+    from geo.wilayah import citylayer, compare
+
+    options = citylayer.LayerOptions(
+        kode_column=args.kode_column,
+        nama_column=args.nama_column,
+        kecamatan_column=args.kecamatan_column,
+        layer=args.layer,
+    )
+    try:
+        city = citylayer.read_city_layer(args.file, options=options)
+    except citylayer.CityLayerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(city.columns.describe())
+    for warning in city.warnings:
+        print(f"peringatan: {warning}")
+    if not city.ok:
+        print(f"{len(city.problems)} masalah; tidak ada yang diubah:", file=sys.stderr)
+        for problem in city.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    label = args.source_label or f"Batas wilayah: {Path(args.file).name}"
+    try:
+        plan = service.use_layer(
+            _store(), city, source_label=label, user=audit.cli_actor(), dry_run=args.dry_run
+        )
+    except ValueError as exc:  # StoreError is a ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(plan.lines()))
+    if args.report:
+        compare.report_table(plan.comparison).to_csv(args.report, index=False)
+        print(f"laporan: {args.report}")
+    if plan.layer_id is None:
+        print("--dry-run: tidak ada yang diubah")
+    else:
+        print(f"lapisan {plan.layer_id} aktif ({label}); {len(plan.changes):,} UMKM diperbarui")
+    return 0
+
+
+def _cmd_boundaries_reset(args: argparse.Namespace) -> int:
+    from geo.core import audit
+    from geo.services import boundaries as service
+
+    try:
+        if args.action == "undo":
+            layer_id, restored = service.undo_layer(_store(), user=audit.cli_actor())
+            print(f"lapisan {layer_id} dibatalkan; {restored:,} UMKM dikembalikan")
+        else:
+            layers, restored = service.reset_layer(_store(), user=audit.cli_actor())
+            print(
+                f"batas bawaan aktif; {layers} lapisan dibatalkan, {restored:,} UMKM dikembalikan"
+            )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _cmd_resolve(args: argparse.Namespace) -> int:
     from geo import wilayah
 
@@ -197,8 +297,13 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from geo.core.paths import folder_problem
     from geo.planning import routing, routing_export, stops
 
+    problem = folder_problem(Path(args.output))  # created only when its parent folder exists
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     steps = ["baca", "waktu_tempuh", "cari", "tulis"]
     with tqdm(total=len(steps), desc="Rencana rute", unit="langkah", file=sys.stderr) as bar:
 
@@ -225,7 +330,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         except (stops.StopError, routing.OsrmError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except OSError as exc:
+            bar.close()
+            print(f"error: {exc.filename or args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         bar.update(len(steps) - bar.n)
+    for note in plan.notes:
+        print(f"peringatan: {note}", file=sys.stderr)
     summary = plan.summary()
     print(f"{summary['visited']} of {summary['stops']} stops planned, status {plan.status}")
     for officer in summary["officers"]:
@@ -269,10 +380,19 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from geo.services.backup import backup
+    from geo.core.paths import output_problem
+    from geo.services.backup import BackupError, backup
 
+    problem = output_problem(Path(args.output))
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     store = _store()
-    manifest = backup(store, args.output)
+    try:
+        manifest = backup(store, args.output)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     total = sum(manifest["rows"].values())
     print(f"{args.output}: {total:,} rows from {store.url} (schema {manifest['schema_version']})")
     return 0
@@ -320,10 +440,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--on-duplicate", choices=["lewati", "perbarui"], default="lewati")
     p.add_argument("--skip-errors", action="store_true", help="commit despite rows in galat")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="fill FIELD from COLUMN (repeatable), e.g. --map nama_usaha=NAME; FIELD= leaves "
+        "it unfilled; --map id=ID takes a generic id column as the register id",
+    )
+    p.add_argument(
+        "--mapping", default=None, metavar="FILE.json", help="field -> column JSON (Data page)"
+    )
+    p.add_argument(
+        "--skala-default",
+        choices=["mikro", "kecil", "menengah"],
+        default=None,
+        help="size class assumed for rows without skala, omzet or aset",
+    )
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("user", help="officer accounts: add, list, disable, enable, passwd, role")
-    p.add_argument("action", choices=["add", "list", "disable", "enable", "passwd", "role"])
+    p.add_argument(
+        "action", choices=["add", "list", "disable", "enable", "passwd", "role", "unlock"]
+    )
     p.add_argument("username", nargs="?", default=None)
     p.add_argument("--peran", choices=["perencana", "pimpinan", "admin"], default=None)
     p.add_argument(
@@ -348,6 +486,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="expected checksum ('skip' to accept any, for a reviewed newer release)",
     )
     b.set_defaults(func=_cmd_boundaries)
+    b = bsub.add_parser("use", help="validate the city's layer and make it the active one")
+    b.add_argument("file", help="GeoJSON, GeoPackage or Shapefile, any CRS")
+    b.add_argument("--kode-column", help="kode column (Kemendagri or BPS)")
+    b.add_argument("--nama-column", help="kelurahan name column (alone: match by names)")
+    b.add_argument("--kecamatan-column", help="kecamatan name column")
+    b.add_argument("--layer", help="layer name inside a GeoPackage")
+    b.add_argument("--source-label", help='attribution, e.g. "Batas wilayah: Pemkot Malang"')
+    b.add_argument("--report", help="write the comparison as CSV")
+    b.add_argument("--dry-run", action="store_true", help="report only, change nothing")
+    b.set_defaults(func=_cmd_boundaries_use)
+    b = bsub.add_parser("undo", help="undo the active city layer (its UMKM kode restored)")
+    b.set_defaults(func=_cmd_boundaries_reset)
+    b = bsub.add_parser("reset", help="back to the shipped layer (every UMKM kode restored)")
+    b.set_defaults(func=_cmd_boundaries_reset)
 
     p = sub.add_parser("resolve", help="resolve a kelurahan name to its kode")
     p.add_argument("name")

@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from geo.core.i18n import t
 from geo.ingest import demo
-from geo.ingest.importer import commit_import, plan_import
+from geo.ingest.importer import PlanOptions, plan_import
 from geo.ingest.readers import read_source
 from geo.services import demo as demo_service
+from geo.services.imports import commit_import
 from geo.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -73,7 +74,11 @@ def test_other_roles_are_refused(store_url: str, role: str) -> None:
 def test_undo_from_the_history_restores_the_register(store_url: str) -> None:
     store = Store(store_url)
     before = store.read_umkm(presisi_lokasi=True)
-    plan = plan_import(read_source(FIXTURES / "messy.csv"), register=before, place_missing=True)
+    plan = plan_import(
+        read_source(FIXTURES / "messy.csv"),
+        register=before,
+        options=PlanOptions(place_missing=True),
+    )
     result = commit_import(store, plan, user="perencana")
     assert store.count_umkm() == len(before) + result.ditambah
 

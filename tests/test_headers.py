@@ -68,3 +68,61 @@ def test_check_mapping() -> None:
         "tidak ada kolom lokasi (lintang/bujur, koordinat, atau kelurahan)"
     ]
     assert set(FIELDS) >= {"nama_usaha", "lat", "lon", "koordinat", "kelurahan"}
+
+
+def test_generic_ids_are_source_ids_unless_they_look_like_register_ids() -> None:
+    import pandas as pd
+
+    from geo.ingest.headers import looks_foreign_id
+
+    for header in ("ID", "id", "fid", "OBJECTID", "osm_id", "gid"):
+        assert guess_mapping([header])[header] == "id_sumber", header
+    assert guess_mapping(["ID UMKM"])["ID UMKM"] == "id"
+    osm = pd.DataFrame({"ID": ["1544238704", "1544238705"]})
+    own = pd.DataFrame({"id": ["UMKM-00012", None]})
+    assert guess_mapping(["ID"], cells=osm) == {"ID": "id_sumber"}
+    assert guess_mapping(["id"], cells=own) == {"id": "id"}
+    assert guess_mapping(["fid"], cells=own.rename(columns={"id": "fid"})) == {"fid": "id_sumber"}
+    assert looks_foreign_id(osm["ID"]) and not looks_foreign_id(own["id"])
+
+
+def test_overrides_json_and_map_options() -> None:
+    from geo.ingest.headers import (
+        apply_overrides,
+        mapping_from_json,
+        mapping_to_json,
+        parse_map_options,
+    )
+
+    guessed = guess_mapping(["NAMA", "Label", "ID", "Telp"])
+    assert guessed == {"NAMA": "nama_usaha", "Label": None, "ID": "id_sumber", "Telp": "telepon"}
+    overrides = parse_map_options(["nama_usaha=Label", "id=ID", "telepon="])
+    assert overrides == {"nama_usaha": "Label", "id": "ID", "telepon": None}
+    mapping, problems = apply_overrides(guessed, overrides)
+    assert problems == []
+    assert mapping == {"NAMA": None, "Label": "nama_usaha", "ID": "id", "Telp": None}
+    assert mapping_from_json(mapping_to_json(mapping))["nama_usaha"] == "Label"
+    again, _ = apply_overrides(guessed, mapping_from_json(mapping_to_json(mapping)))
+    assert again == mapping  # the downloaded JSON gives back the same mapping
+    _, problems = apply_overrides(guessed, {"nama": "Label", "alamat": "Jalan"})
+    assert problems[0].startswith("bidang 'nama' tidak dikenal; pilihan: id, nama_usaha")
+    assert (
+        problems[1] == "kolom 'Jalan' tidak ada di berkas; kolom di berkas: NAMA, Label, ID, Telp"
+    )
+    with pytest.raises(ValueError, match="BIDANG=KOLOM"):
+        parse_map_options(["nama_usaha"])
+    with pytest.raises(ValueError, match="bukan JSON"):
+        mapping_from_json("{")
+
+
+def test_sector_hints_name_unmapped_concept_columns() -> None:
+    from geo.ingest.headers import sector_hints
+
+    mapping = guess_mapping(["NAME", "AMENITY", "CUISINE", "Jenis Usaha", "Bidang", "KBLI", "X"])
+    assert mapping["Jenis Usaha"] == "sektor"
+    assert sector_hints(mapping) == {
+        "AMENITY": "amenity",
+        "CUISINE": "cuisine",
+        "Bidang": "teks",
+        "KBLI": "kbli",
+    }

@@ -22,10 +22,10 @@ from geo.core.register import to_geodataframe
 from geo.ingest import importer, stages
 from geo.ingest.coordinates import REPAIRS
 from geo.ingest.headers import guess_mapping
-from geo.ingest.importer import ImportPlan, plan_import
+from geo.ingest.importer import ImportPlan, PlanOptions, plan_import
 from geo.ingest.readers import SourceTable, read_source
 from geo.services.imports import commit_import, undo_import
-from geo.store import Store
+from geo.store import Store, StoreError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 import messy
@@ -69,7 +69,7 @@ def plan_for(path: Path, **options: Any) -> ImportPlan:
 def expected_rows(source: SourceTable) -> list[int]:
     if source.format in ("csv", "xlsx"):
         return messy.source_rows(header_row=source.header_row)
-    return list(range(2, len(messy.records()) + 2))  # features: position + 1, no blank line
+    return list(range(1, len(messy.records()) + 1))  # features: 1 = the first feature
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -87,7 +87,8 @@ def test_messy_fixture_is_reported_row_by_row(fixture_files: dict[str, Path], fm
         assert got.status == record["status"], (name, got.pesan)
         assert (got.kode_kelurahan if pd.notna(got.kode_kelurahan) else "") == record["kode"], name
         for fragment in record["pesan"]:
-            assert fragment.format(*rows) in got.pesan, (name, got.pesan)
+            expected = fragment.format(*rows).replace("baris ", f"{plan.unit} ")
+            assert expected in got.pesan, (name, got.pesan)
         if name in messy.SECTORS:
             assert sektor == messy.SECTORS[name], name
     summary = plan.summary()
@@ -130,7 +131,7 @@ def test_repairs_give_the_right_values(fixture_files: dict[str, Path]) -> None:
 
 
 def test_place_missing_puts_rows_inside_their_kelurahan(fixture_files: dict[str, Path]) -> None:
-    plan = plan_for(fixture_files["csv"], place_missing=True)
+    plan = plan_for(fixture_files["csv"], options=PlanOptions(place_missing=True))
     report = plan.report().set_index("nama_usaha")
     rows = plan.rows.set_index("nama_usaha")
     for name, (status, kode, fragments) in messy.PLACED.items():
@@ -225,7 +226,7 @@ def test_update_duplicates_then_undo_restores_the_exact_previous_state(
     plan = plan_import(
         read_source(fixture_files["csv"]),
         register=before,
-        place_missing=True,
+        options=PlanOptions(place_missing=True),
         today=TODAY,
     )
     rows = plan.rows.set_index("nama_usaha")
@@ -283,18 +284,35 @@ def test_same_id_is_a_duplicate_of_the_stored_business(tmp_path: Path) -> None:
     assert "sudah ada di register: TOKO-001 (id sama)" in plan.report()["pesan"].iloc[0]
 
 
-def test_failed_commit_changes_nothing(
+def test_a_row_stored_since_the_plan_is_skipped_not_stored_twice(
     fixture_files: dict[str, Path], store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = plan_import(read_source(fixture_files["csv"]), register=stored_register(), today=TODAY)
-    # A row whose id was taken after the plan was made: the store refuses the whole batch.
+    # A row stored by another import after the plan was made: checked again inside the write
+    # (issue 13.5), it is skipped like any duplicate of a stored business.
     taken = plan.to_insert().iloc[[3]].assign(presisi_lokasi=pd.NA)
     store.commit_import(
         nama_file="lain.csv", sha256="1" * 64, jumlah_baris=1, new=taken, updates=taken.iloc[:0]
     )
+    before = store.count_umkm()
+    result = commit_import(store, plan, user="uji")
+    assert result.ditambah == len(plan.to_insert()) - 1
+    assert store.count_umkm() == before + result.ditambah
+    assert store.read_umkm()["id"].is_unique
+
+
+def test_failed_commit_changes_nothing(
+    fixture_files: dict[str, Path], store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = plan_import(read_source(fixture_files["csv"]), register=stored_register(), today=TODAY)
     before = store.read_umkm(presisi_lokasi=True)
     batches = store.read_import_batches()
-    with pytest.raises(ValueError, match="id already in the store"):
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("umkm", "the database refused the write (uji)")
+
+    monkeypatch.setattr(type(store), "bump_data_version", refuse)  # the last step fails
+    with pytest.raises(ValueError, match="refused the write"):
         commit_import(store, plan, user="uji")
     assert_geodataframe_equal(store.read_umkm(presisi_lokasi=True), before)
     pd.testing.assert_frame_equal(store.read_import_batches(), batches)
@@ -444,7 +462,12 @@ def _table(rows: list[list[str | None]]) -> SourceTable:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_cell, min_size=len(_HEADERS), max_size=len(_HEADERS)), max_size=6))
 def test_arbitrary_cells_never_crash_the_importer(rows: list[list[str | None]]) -> None:
-    plan = plan_import(_table(rows), register=stored_register(), place_missing=True, today=TODAY)
+    plan = plan_import(
+        _table(rows),
+        register=stored_register(),
+        options=PlanOptions(place_missing=True),
+        today=TODAY,
+    )
     assert len(plan.rows) == len(rows)
     assert set(plan.rows["status_baris"]) <= set(importer.STATUSES)
     accepted = plan.to_insert()
@@ -486,7 +509,7 @@ def test_a_failed_or_undone_import_never_changes_stored_data(
     before = store.read_umkm(presisi_lokasi=True)
     batches = store.read_import_batches()
     plan = plan_import(
-        _table(rows), register=before, place_missing=True, today=TODAY
+        _table(rows), register=before, options=PlanOptions(place_missing=True), today=TODAY
     ).with_duplicate_action(on_duplicate)
     try:
         result = commit_import(store, plan, user="uji")
@@ -569,7 +592,8 @@ def test_stage_map_columns_cleans_cells_and_reports_the_mapping() -> None:
     ]
     bad = stages.map_columns(source, mapping={"Hilang": "nama_usaha"})
     assert bad.mapping_problems[0] == "kolom 'Hilang' tidak ada di berkas"
-    assert {pos for pos, _, level, _ in found(bad) if level == "galat"} == {0, 1}
+    # A mapping problem is the file's, said once (the plan refuses every row), not per row.
+    assert {pos for pos, _, level, _ in found(bad) if level == "galat"} == {1}
 
 
 def test_stage_take_names_generates_ids_and_refuses_repeated_ones() -> None:
@@ -811,3 +835,82 @@ def test_repeated_id_names_the_first_row_as_an_integer():
     assert [p.message for p in plan.problems if "dipakai" in p.message] == [
         "id 'A1' sudah dipakai baris 2"
     ]
+
+
+# --- Registers from other systems (issue 15) ---------------------------------------------------
+
+
+def _osm_source(fmt: str = "geojson") -> SourceTable:
+    cells = pd.DataFrame(
+        {
+            "NAME": ["Rawon Pak Di", "Rawon Pak Di", "Toko Baju"],
+            "AMENITY": ["restaurant", "restaurant", None],
+            "SHOP": [None, None, "clothes"],
+            "ID": ["1544238704", "1544238705", "1544238706"],
+            "geometri": ["-7.9609, 112.6435", "-7.9609, 112.6435", "-7.9542, 112.6462"],
+        },
+        dtype=object,
+    )
+    return SourceTable(
+        name=f"osm.{fmt}",
+        sha256="e" * 64,
+        format=fmt,
+        cells=cells,
+        rows=np.arange(1, 4, dtype="int64"),
+    )
+
+
+def test_features_are_numbered_and_called_fitur() -> None:
+    plan = plan_import(_osm_source(), today=TODAY)
+    assert plan.unit == "fitur"
+    assert plan.report()["baris"].tolist() == [1, 2, 3]
+    assert "duplikat fitur 1 (nama sama, 0 m)" in plan.report()["pesan"].iloc[1]
+    text = importer.problems_text(plan.problems, unit=plan.unit)
+    assert "osm.geojson, fitur 2, kolom NAME: duplikat fitur 1" in text
+    assert importer.report_csv(plan).decode().startswith("fitur,status,")
+    with pytest.raises(ValueError, match="fitur 9 tidak ada"):
+        plan.with_actions({9: "impor"})
+    assert plan_import(_osm_source("csv"), today=TODAY).unit == "baris"
+
+
+def test_osm_tags_decide_the_sector_and_the_id_is_kept_as_id_sumber() -> None:
+    plan = plan_import(_osm_source(), today=TODAY)
+    assert plan.mapping["ID"] == "id_sumber"
+    assert plan.rows["sektor"].tolist() == ["kuliner", "kuliner", "fesyen"]
+    assert plan.rows["id_sumber"].tolist() == ["1544238704", "1544238705", "1544238706"]
+    assert plan.report()["id_sumber"].tolist() == plan.rows["id_sumber"].tolist()
+    assert not plan.rows["id"].str.startswith("15442387").any()
+    assert "kolom tidak dipetakan: AMENITY, SHOP" in plan.notes
+    assert "sektor dibaca juga dari kolom yang tidak dipetakan: AMENITY, SHOP" in plan.notes
+    assert not plan.rows["pesan"].str.contains("jenis usaha").any()  # the file said it
+
+
+def test_skala_default_makes_rows_ok_and_says_the_class_is_assumed() -> None:
+    plain = plan_import(_osm_source(), today=TODAY)
+    assert plain.rows["pesan"].str.contains("skala tidak diketahui").all()
+    plan = plan_import(_osm_source(), options=PlanOptions(skala_default="mikro"), today=TODAY)
+    assert plan.rows["skala"].tolist() == ["mikro"] * 3
+    assert plan.rows["status_baris"].tolist() == ["ok", "peringatan", "ok"]  # 2 repeats 1
+    assert any("skala diasumsikan mikro untuk 3 fitur" in n for n in plan.notes)
+    sheet = pd.read_excel(
+        io.BytesIO(importer.report_xlsx(plan)),
+        sheet_name="ringkasan",
+        header=None,
+        dtype=str,
+        engine="calamine",
+    )
+    assert sheet.to_string().count("skala diasumsikan mikro") == 1
+    with pytest.raises(ValueError, match="skala bawaan 'besar' tidak dikenal"):
+        plan_import(_osm_source(), options=PlanOptions(skala_default="besar"), today=TODAY)
+
+
+def test_a_mapping_without_a_name_is_one_problem_of_the_file() -> None:
+    source = _osm_source()
+    plan = plan_import(source, mapping={"AMENITY": "sektor", "geometri": "koordinat"})
+    assert [(p.row, p.level) for p in plan.problems] == [(0, "galat")]
+    assert plan.problems[0].message == (
+        "pemetaan kolom: kolom nama usaha belum dipilih; kolom di berkas: NAME, AMENITY, SHOP, "
+        "ID, geometri"
+    )
+    assert plan.summary()["galat"] == 3 and (plan.rows["tindakan"] == "lewati").all()
+    assert importer.problems_text(plan.problems).startswith("[galat] osm.geojson: pemetaan")

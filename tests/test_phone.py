@@ -55,3 +55,22 @@ def test_empty_cells() -> None:
     assert out["telepon"].isna().all() and not out[["tidak_valid", "lebih_dari_satu"]].any(
         axis=None
     )
+
+
+@pytest.mark.parametrize("text", ["+62 41 595158", "0299 123456", " +62 41 595158 "])
+def test_impossible_numbers_are_kept_as_written_and_flagged(text: str) -> None:
+    out = normalise_phones(pd.Series([text]))
+    assert out["telepon"].iloc[0] == text.strip()  # not reformatted into "+62…"
+    assert out["tidak_mungkin"].iloc[0] and not out["tidak_valid"].iloc[0]
+
+
+def test_plausibility_follows_the_numbering_plan() -> None:
+    from geo.ingest.phone import is_possible_id_number
+
+    assert is_possible_id_number("+62341551234")  # Malang landline
+    assert is_possible_id_number("+6281234567890")  # mobile
+    assert not is_possible_id_number("+6241595158")  # no area code 41
+    assert not is_possible_id_number("bukan nomor")
+    out = normalise_phones(pd.Series(["0812-3456-7890", "+62 41 595158 / 0812 1111 2222"]))
+    assert out["tidak_mungkin"].tolist() == [False, True]
+    assert out["lebih_dari_satu"].tolist() == [False, True]

@@ -58,3 +58,49 @@ def test_every_keyword_maps_to_its_own_sector() -> None:
         out = classify_business_types(pd.Series(list(words)))
         wrong = [w for w, s in zip(words, out["sektor"], strict=True) if s != code]
         assert not wrong, (code, wrong)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "sektor"),
+    [
+        ("amenity", "restaurant", "kuliner"),
+        ("amenity", "cafe", "kuliner"),
+        ("amenity", "fast_food", "kuliner"),
+        ("shop", "clothes", "fesyen"),
+        ("shop", "tailor", "fesyen"),
+        ("craft", "tailor", "fesyen"),
+        ("craft", "handicraft", "kriya"),
+        ("shop", "hairdresser", "jasa"),
+        ("shop", "convenience", "perdagangan"),
+        ("shop", "florist", "agribisnis"),
+        ("craft", "carpenter", "industri_pengolahan"),
+        ("shop", "computer", "digital_kreatif"),
+        ("cuisine", "indonesian", "kuliner"),  # any cuisine is food
+        ("amenity", "restaurant;cafe", "kuliner"),
+    ],
+)
+def test_osm_tag_table(key: str, value: str, sektor: str) -> None:
+    from geo.ingest.sectors import OSM_TAG_SECTORS, classify_osm_tags
+
+    out = classify_osm_tags(key, pd.Series([value]))
+    assert out["sektor"].iloc[0] == sektor
+    assert out["cara"].iloc[0] == "tag"
+    assert set(OSM_TAG_SECTORS) == {"amenity", "shop", "craft", "office"}
+    assert all(c in SECTORS for table in OSM_TAG_SECTORS.values() for c in table.values())
+
+
+def test_osm_values_outside_the_table_use_the_keywords() -> None:
+    from geo.ingest.sectors import classify_osm_tags
+
+    out = classify_osm_tags("shop", pd.Series(["batik", "bank", None]))
+    assert out["sektor"].tolist() == ["fesyen", "lainnya", "lainnya"]
+    assert out["cara"].tolist() == ["kata", "tidak", "kosong"]
+
+
+def test_kbli_divisions() -> None:
+    from geo.ingest.sectors import KBLI_DIVISIONS, classify_kbli
+
+    out = classify_kbli(pd.Series(["56101", "14111 - Konveksi", "47111", "99000", "keripik"]))
+    assert out["sektor"].tolist() == ["kuliner", "fesyen", "perdagangan", "lainnya", "kuliner"]
+    assert out["cara"].tolist() == ["kbli", "kbli", "kbli", "tidak", "kata"]
+    assert set(KBLI_DIVISIONS.values()) <= set(SECTORS)

@@ -44,6 +44,18 @@ Repairs and checks made by :func:`plan_import` (each named in the report):
   both).
 
 Row numbers follow the spreadsheet convention: the header is row 1 (see :mod:`geo.ingest.readers`).
+GeoJSON and GeoPackage records are features, numbered from 1 (the first feature), and every
+message, report and summary calls them ``fitur`` instead of ``baris`` (:attr:`ImportPlan.unit`;
+the report's first column keeps the key ``baris`` in :meth:`ImportPlan.report` and is headed
+``fitur`` in the CSV and XLSX files).
+
+Registers from other systems (an OpenStreetMap extract, an SIDT/OSS export): the mapping can
+be given field by field (:func:`geo.ingest.headers.apply_overrides`, the CLI's ``--map`` and
+``--mapping``); a generic id column is kept as ``id_sumber`` (report only), never taken as the
+register id unless asked; unmapped OSM tags and "Jenis"/"Bidang"/"KBLI" columns still decide
+the sector; with :attr:`PlanOptions.skala_default` a list without omzet or aset gets ``ok``
+rows, and the plan says once that the class is assumed (:attr:`ImportPlan.notes`). A mapping
+that cannot be used (no business name) is one problem of the file (row 0), not one per row.
 """
 
 from __future__ import annotations
@@ -60,6 +72,7 @@ import numpy as np
 import pandas as pd
 
 from geo import wilayah
+from geo.core.escape import spreadsheet_frame
 from geo.core.register import to_geodataframe
 from geo.core.rows import Problem
 from geo.ingest import stages
@@ -72,6 +85,7 @@ __all__ = [
     "STATUSES",
     "ImportPlan",
     "ImportResult",
+    "PlanOptions",
     "Problem",
     "RegisterImportError",
     "SourceError",
@@ -100,6 +114,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "kelurahan",
     "nama_usaha",
     "pesan",
+    "id_sumber",
 )
 
 Progress = Callable[[float, str], None]
@@ -132,6 +147,26 @@ class RegisterImportError(ValueError):
 
 
 # --- The plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What the user chose for a whole file (the mapping aside).
+
+    Attributes
+    ----------
+    place_missing : bool
+        Place rows without coordinates at a point inside their kelurahan (a representative
+        point of the polygon), marked ``presisi_lokasi = "kelurahan"``; otherwise such rows
+        are ``galat``.
+    skala_default : str or None
+        Size class (``mikro``, ``kecil`` or ``menengah``) assumed for rows with no skala, omzet
+        or aset: they can then be ``ok``, and :attr:`ImportPlan.notes` says the class is
+        assumed. None: such rows keep a warning and no class.
+    """
+
+    place_missing: bool = False
+    skala_default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +208,9 @@ class ImportPlan:
         Stored businesses that rows repeat (complete rows, for updates), indexed by id.
     provided
         Register columns the file provides (an update changes only these).
+    notes
+        What holds for the whole file, in Bahasa Indonesia: the columns left unmapped, the
+        ones still read for the sector, a size class assumed; said once.
     """
 
     source: SourceTable
@@ -183,10 +221,24 @@ class ImportPlan:
     issues: pd.DataFrame = field(repr=False)
     stored: pd.DataFrame = field(repr=False)
     provided: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def unit(self) -> str:
+        """What a record is called: ``"fitur"`` (GeoJSON, GeoPackage) or ``"baris"``."""
+        return stages.unit_word(self.source.format)
+
+    @property
+    def unmapped(self) -> tuple[str, ...]:
+        """Source headers the mapping leaves unmapped, in the file's order."""
+        return tuple(h for h, f in self.mapping.items() if f is None)
 
     @functools.cached_property
     def problems(self) -> tuple[Problem, ...]:
-        """Every problem as a :class:`Problem` (file, row, column, message, level)."""
+        """Every problem as a :class:`Problem` (file, row, column, message, level).
+
+        A problem of the whole file (an unusable mapping) has row 0 and column ``"-"``.
+        """
         i = self.issues
         return tuple(
             Problem(self.source.name, int(r), str(c), str(m), str(lv))
@@ -226,12 +278,12 @@ class ImportPlan:
         position = pd.Series(np.arange(len(rows)), index=rows["baris"].to_numpy())
         for baris, action in actions.items():
             if baris not in position.index:
-                raise ValueError(f"baris {baris} tidak ada di {self.source.name}")
+                raise ValueError(f"{self.unit} {baris} tidak ada di {self.source.name}")
             i = int(position[baris])
             allowed = str(rows["pilihan"].iat[i]).split("/")
             if action not in allowed:
                 raise ValueError(
-                    f"baris {baris}: tindakan {action!r} tidak boleh; pilihan: "
+                    f"{self.unit} {baris}: tindakan {action!r} tidak boleh; pilihan: "
                     + ", ".join(allowed)
                 )
             rows.iloc[i, rows.columns.get_loc("tindakan")] = action
@@ -309,7 +361,7 @@ def plan_import(
     source: SourceTable,
     *,
     mapping: Mapping[str, str | None] | None = None,
-    place_missing: bool = False,
+    options: PlanOptions | None = None,
     register: pd.DataFrame | None = None,
     sentra_ids: Collection[str] | None = None,
     kel: gpd.GeoDataFrame | None = None,
@@ -329,10 +381,9 @@ def plan_import(
     mapping
         Source header -> field code of :data:`geo.ingest.headers.FIELDS` (None: ignore); headers
         left out are ignored. Default: :func:`geo.ingest.headers.guess_mapping`.
-    place_missing
-        Place rows without coordinates at a point inside their kelurahan (a representative
-        point of the polygon), marked ``presisi_lokasi = "kelurahan"``; otherwise such rows
-        are ``galat``.
+    options
+        Placement of rows without coordinates and the size class to assume
+        (:class:`PlanOptions`); the defaults by default.
     register
         The stored register (e.g. ``Store.read_umkm(presisi_lokasi=True)``) to find
         duplicates against and to update from; None for none.
@@ -351,6 +402,8 @@ def plan_import(
     ImportPlan
     """
     report = progress or _noop
+    opt = options or PlanOptions()
+    place_missing = opt.place_missing
     kel = wilayah.kelurahan() if kel is None else kel
     work = stages.map_columns(source, mapping=mapping)
     report(0.05, "Membaca kolom")
@@ -366,7 +419,7 @@ def plan_import(
     stages.resolve_wilayah(work, kel=kel, place_missing=place_missing)
     report(0.6, "Sektor, skala, telepon")
     stages.classify_sectors(work)
-    stages.money_and_size(work)
+    stages.money_and_size(work, skala_default=opt.skala_default)
     stages.normalise_phone(work)
     stages.dates_and_status(
         work, today=today or dt.date.today(), sentra_ids=sentra_ids, sumber=source.name
@@ -414,7 +467,8 @@ def finish_plan(
 
     Each row's status is its worst problem's level; its action is ``lewati`` for a ``galat``
     row or a duplicate (:func:`geo.ingest.stages.mark_duplicates`), ``impor`` otherwise; its
-    message joins its problems in the order found.
+    message joins its problems in the order found. When the mapping cannot be used, every row
+    is ``galat`` and the mapping's problems are problems of the file (row 0), once each.
 
     Parameters
     ----------
@@ -440,8 +494,8 @@ def finish_plan(
     found = work.issues.frame()
     found["baris"] = work.rows[found["pos"].astype(int).to_numpy()] if len(found) else []
     found = found.sort_values("pos", kind="stable")  # per row, in the order checked
-    rows = _decide_rows(out, found, work.rows)
-    for column in (*_OUTPUT_COLUMNS, "kelurahan"):
+    rows = _decide_rows(out, found, work.rows, refuse_all=bool(work.mapping_problems))
+    for column in (*_OUTPUT_COLUMNS, "kelurahan", "id_sumber"):
         rows[column] = out[column].to_numpy()
         rows[column] = rows[column].astype(out[column].dtype)
     rows["pesan"] = _join_per_row(
@@ -449,8 +503,12 @@ def finish_plan(
         [f"{c}: {m}" for c, m in zip(found["column"], found["message"], strict=True)],
         work.n,
     )
+    if work.mapping_problems:
+        rows["pesan"] = "pemetaan kolom belum benar (lihat masalah berkas)"
     rows = rows.astype({"status_baris": "string", "tindakan": "string", "pilihan": "string"})
-    problems = found[["baris", "column", "message", "level"]].rename(columns={"baris": "row"})
+    problems = pd.concat(
+        [_file_problems(work.mapping_problems), _row_problems(found)], ignore_index=True
+    )
     return ImportPlan(
         source=source,
         mapping=dict(work.mapping),
@@ -460,13 +518,44 @@ def finish_plan(
         issues=problems.reset_index(drop=True),
         stored=_no_stored_rows() if stored is None else stored,
         provided=frozenset(provided),
+        notes=tuple(_notes(work)),
     )
 
 
-def _decide_rows(out: pd.DataFrame, found: pd.DataFrame, rows_no: np.ndarray) -> pd.DataFrame:
-    """Status, action, allowed actions and duplicate columns of each row."""
+def _row_problems(found: pd.DataFrame) -> pd.DataFrame:
+    """Return the problems of rows as the plan's ``issues`` table."""
+    problems = found[["baris", "column", "message", "level"]].rename(columns={"baris": "row"})
+    return problems.astype({"row": "int64", "column": object, "message": object, "level": object})
+
+
+def _file_problems(mapping_problems: Sequence[str]) -> pd.DataFrame:
+    """Return the mapping's problems as problems of the whole file (row 0, column ``"-"``)."""
+    return pd.DataFrame(
+        {
+            "row": np.zeros(len(mapping_problems), dtype="int64"),
+            "column": np.full(len(mapping_problems), "-", dtype=object),
+            "message": np.array([f"pemetaan kolom: {p}" for p in mapping_problems], dtype=object),
+            "level": np.full(len(mapping_problems), "galat", dtype=object),
+        }
+    )
+
+
+def _notes(work: stages.Work) -> list[str]:
+    """Return what the plan says once: unmapped columns first, then the stages' notes."""
+    unmapped = [h for h, f in work.mapping.items() if f is None]
+    head = ["kolom tidak dipetakan: " + ", ".join(unmapped)] if unmapped else []
+    return head + list(work.notes)
+
+
+def _decide_rows(
+    out: pd.DataFrame, found: pd.DataFrame, rows_no: np.ndarray, *, refuse_all: bool = False
+) -> pd.DataFrame:
+    """Status, action, allowed actions and duplicate columns of each row.
+
+    ``refuse_all`` makes every row ``galat`` (a mapping that cannot be used).
+    """
     n = len(out)
-    galat = np.zeros(n, dtype=bool)
+    galat = np.full(n, refuse_all, dtype=bool)
     warn = np.zeros(n, dtype=bool)
     galat[found.loc[found["level"] == "galat", "pos"].astype(int).to_numpy()] = True
     warn[found.loc[found["level"] == "peringatan", "pos"].astype(int).to_numpy()] = True
@@ -495,9 +584,28 @@ def _decide_rows(out: pd.DataFrame, found: pd.DataFrame, rows_no: np.ndarray) ->
 # --- Reports ----------------------------------------------------------------------------------
 
 
+def _report_table(plan: ImportPlan) -> pd.DataFrame:
+    """Return the report, its first column headed by the plan's unit (``baris``/``fitur``)."""
+    return plan.report().rename(columns={"baris": plan.unit})
+
+
 def report_csv(plan: ImportPlan) -> bytes:
-    """Return the row-level report as CSV (UTF-8, comma-separated, header row)."""
-    return plan.report().to_csv(index=False).encode("utf-8")
+    """Return the row-level report as CSV (UTF-8, comma-separated, header row).
+
+    The first column is headed ``fitur`` for GeoJSON and GeoPackage files, ``baris`` otherwise.
+    """
+    return spreadsheet_frame(_report_table(plan)).to_csv(index=False).encode("utf-8")
+
+
+def _text_cell(sheet: object, value: object) -> object:
+    """Wrap ``=...`` text in a write-only cell typed as text (never a formula)."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def report_xlsx(plan: ImportPlan) -> bytes:
@@ -519,7 +627,7 @@ def report_xlsx(plan: ImportPlan) -> bytes:
     for letter, width in {"A": 8, "B": 12, "C": 10, "D": 16, "E": 20, "F": 32, "G": 100}.items():
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    report = plan.report()
+    report = _report_table(plan)
     bold = Font(bold=True)
     header = []
     for name in report.columns:
@@ -533,7 +641,7 @@ def report_xlsx(plan: ImportPlan) -> bytes:
         cell.fill = fill
         styled[status] = cell
     for values in report.astype(object).where(report.notna(), None).itertuples(index=False):
-        row = list(values)
+        row = [_text_cell(sheet, v) for v in values]
         row[1] = styled.get(str(row[1]), row[1])
         sheet.append(row)
     info = book.create_sheet("ringkasan")
@@ -547,6 +655,8 @@ def report_xlsx(plan: ImportPlan) -> bytes:
         *summary.items(),
     ):
         info.append([key, value])
+    for note in plan.notes:
+        info.append(["catatan", note])
     info.append([])
     info.append(["kolom sumber", "kolom tujuan"])
     for header_name, target in plan.mapping.items():
@@ -583,9 +693,20 @@ def read_register_csv(path: str | Path, *, kel: gpd.GeoDataFrame | None = None) 
     return plan.to_insert()
 
 
-def problems_text(problems: Sequence[Problem], *, limit: int = 50) -> str:
-    """Problems as lines ``file, baris N, kolom C: message`` (at most ``limit``)."""
-    lines = [f"[{p.level}] {p}" for p in problems[:limit]]
+def problems_text(problems: Sequence[Problem], *, limit: int = 50, unit: str = "baris") -> str:
+    """Problems as lines ``[level] file, baris N, kolom C: message`` (at most ``limit``).
+
+    ``unit`` names a record (``"fitur"`` for GeoJSON and GeoPackage, see
+    :attr:`ImportPlan.unit`); a problem of the whole file (row 0) is ``[level] file: message``.
+    """
+    lines = [_problem_line(p, unit=unit) for p in problems[:limit]]
     if len(problems) > limit:
         lines.append(f"... dan {len(problems) - limit} masalah lain")
     return "\n".join(lines)
+
+
+def _problem_line(problem: Problem, *, unit: str) -> str:
+    p = problem
+    if p.row == 0:
+        return f"[{p.level}] {p.file}: {p.message}"
+    return f"[{p.level}] {p.file}, {unit} {p.row}, kolom {p.column}: {p.message}"

@@ -7,20 +7,59 @@ turns each into ``+62`` followed by the national significant number (area or mob
 without the trunk ``0``), keeps the first of several numbers, and names what it could not use.
 
 A national significant number has 8 to 12 digits and does not start with 0 or 1 (mobile
-numbers start with 8; Malang's area code is 341). Anything else is reported, not guessed.
+numbers start with 8; Malang's area code is 341). Anything else is not a phone number: it is
+reported and dropped, not guessed.
+
+A number of that shape is then checked against the Indonesian numbering plan with the
+`phonenumbers <https://pypi.org/project/phonenumbers/>`_ library (region ``ID``): a number
+that cannot exist there (``"+62 41 595158"``: no area code 41) is *kept as written* and
+flagged (``tidak_mungkin``), never reformatted into a plausible-looking ``+62…`` that nobody
+answers. The officer sees the warning and corrects the cell.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
+import phonenumbers
 
-__all__ = ["normalise_phones"]
+__all__ = ["REGION", "is_possible_id_number", "normalise_phones"]
+
+#: Region whose numbering plan numbers without a country code are read in.
+REGION = "ID"
 
 _SEPARATORS = re.compile(r"[ \t]*(?:/|;|,| [dD][aA][nN] | [aA][tT][aA][uU] |&|\|)[ \t]*")
 _NON_DIGIT = re.compile(r"[^0-9+]")
+
+
+@functools.lru_cache(maxsize=65536)
+def is_possible_id_number(e164: str) -> bool:
+    """Whether a number can exist in the Indonesian numbering plan (``phonenumbers``).
+
+    Parameters
+    ----------
+    e164
+        The number, ``"+62…"``.
+
+    Returns
+    -------
+    bool
+        True for a valid Indonesian number (area or mobile prefix and length that exist);
+        False otherwise, also for text ``phonenumbers`` cannot parse.
+
+    Examples
+    --------
+    >>> is_possible_id_number("+62341551234"), is_possible_id_number("+6241595158")
+    (True, False)
+    """
+    try:
+        number = phonenumbers.parse(e164, REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number_for_region(number, REGION))
 
 
 def normalise_phones(values: pd.Series) -> pd.DataFrame:
@@ -34,9 +73,12 @@ def normalise_phones(values: pd.Series) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Same index: ``telepon`` (``"+628123456789"``, missing where empty or unusable),
-        ``tidak_valid`` (bool: a number was written but is not a valid Indonesian number) and
-        ``lebih_dari_satu`` (bool: the cell held several numbers; the first is kept).
+        Same index: ``telepon`` (``"+628123456789"``; the first number as written where it
+        is ``tidak_mungkin``; missing where empty or unusable), ``tidak_valid`` (bool: a
+        number was written but is not a phone number at all; dropped), ``tidak_mungkin``
+        (bool: shaped like an Indonesian number but impossible in the numbering plan; kept as
+        written) and ``lebih_dari_satu`` (bool: the cell held several numbers; the first is
+        kept).
     """
     text = values.astype("string").str.strip().replace("", pd.NA)
     # A spreadsheet's number cell read as text: "81234567890.0".
@@ -63,12 +105,17 @@ def normalise_phones(values: pd.Series) -> pd.DataFrame:
     length = nsn.str.len()
     ok = (nsn.str.match(r"^[2-9]") & (length >= 8) & (length <= 12)).fillna(False)
     telepon = ("+62" + nsn).where(ok, pd.NA).astype("string")
+    distinct = telepon.dropna().unique()
+    possible = pd.Series([is_possible_id_number(str(t)) for t in distinct], index=distinct)
+    impossible = (ok & ~telepon.map(possible).fillna(True).astype(bool)).astype(bool)
+    telepon = telepon.mask(impossible, first.str.strip())
     written = text.notna().to_numpy()
     return pd.DataFrame(
         {
             "telepon": telepon,
             "tidak_valid": written & ~ok.to_numpy(dtype=bool),
+            "tidak_mungkin": impossible.to_numpy(dtype=bool),
             "lebih_dari_satu": several.to_numpy(dtype=bool) & written,
         },
         index=values.index,
-    ).astype({"tidak_valid": bool, "lebih_dari_satu": np.bool_})
+    ).astype({"tidak_valid": bool, "tidak_mungkin": bool, "lebih_dari_satu": np.bool_})

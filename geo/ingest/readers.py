@@ -1,7 +1,8 @@
 """Read a register file of any supported format into one table of text cells.
 
-Formats: CSV (any of ``,`` ``;`` tab ``|`` as delimiter, UTF-8 with or without BOM, or
-Windows-1252), XLSX (also the older XLS and LibreOffice's ODS; the first sheet or a chosen
+Formats: CSV (any of ``,`` ``;`` tab ``|`` as delimiter, UTF-8 with or without BOM,
+UTF-16 or UTF-32 with a BOM, UTF-16 without one when its zero bytes show it, or Windows-1252),
+XLSX (also the older XLS and LibreOffice's ODS; the first sheet or a chosen
 one), GeoJSON and GeoPackage (the first layer or a chosen one). Spreadsheets are read with
 calamine (Rust), several times faster than openpyxl (``bench/importer.py`` measures both).
 Every cell comes back as text (or None), exactly as written, so that the importer can repair
@@ -9,35 +10,49 @@ and report it; nothing is converted here.
 
 Row numbers are the ones a person sees: in a spreadsheet, its row number (the header row is
 usually row 1, the first record row 2); in a CSV, the record's position with the header as
-row 1, counting blank lines; in GeoJSON and GeoPackage, the feature's position plus one, as if
-the attribute table were a sheet with a header row. A header need not be on the first row:
+row 1, counting blank lines; in GeoJSON and GeoPackage, the feature's number (1 = the first
+feature; the importer calls these records "fitur", not "baris").
+A header need not be on the first row:
 the first of the first ten rows in which at least two cells are known headers is taken
 (titles above a table are common in the city's spreadsheets); otherwise the first non-empty
 row.
 
 GeoJSON and GeoPackage geometries become a text column ``geometri`` holding ``"lat, lon"``
 (reprojected to EPSG:4326 first), which the importer reads like any "Koordinat" column.
+
+Every failure is a :class:`SourceError` naming the file, with the reason in Bahasa Indonesia
+and without any path of the server: an upload is handed to GDAL under a temporary name, which
+is replaced by the file's own name in every message. A header wider than
+:data:`geo.core.settings.SOURCE_MAX_COLUMNS` columns is refused before the rows are read.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
 import itertools
+import json
 import math
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from geo.core import settings
 from geo.core.settings import CRS_STORAGE
 from geo.ingest import spreadsheet
 from geo.ingest.headers import count_known_headers
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["FORMATS", "SourceError", "SourceTable", "read_source"]
 
@@ -59,6 +74,26 @@ GEOMETRY_COLUMN = "geometri"
 _DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SEARCH_ROWS = 10
 _SNIFF_LINES = 50
+#: Byte order marks, longest first (a UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UTF16_SAMPLE_BYTES = 4096
+_UTF16_ZERO_SHARE = 0.3  # of the bytes at odd (LE) or even (BE) positions that are zero
+_GEOJSON_GEOMETRIES = frozenset(
+    {
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+    }
+)
 
 
 class SourceError(ValueError):
@@ -76,6 +111,26 @@ class SourceError(ValueError):
         self.file = file
         self.reason = reason
         super().__init__(f"{file}: {reason}")
+
+
+def _n(number: int) -> str:
+    """Return a whole number the Indonesian way (``100.000``)."""
+    return f"{number:,}".replace(",", ".")
+
+
+class _TooWideError(SourceError):
+    """A header with more columns than :data:`geo.core.settings.SOURCE_MAX_COLUMNS`."""
+
+
+def _check_width(width: int, name: str) -> None:
+    """Refuse a header of more than :data:`geo.core.settings.SOURCE_MAX_COLUMNS` columns."""
+    limit = settings.SOURCE_MAX_COLUMNS
+    if width > limit:
+        raise _TooWideError(
+            name,
+            f"terlalu banyak kolom: {_n(width)} (paling banyak {_n(limit)}); "
+            "periksa pemisah kolom atau simpan ulang hanya kolom yang diperlukan",
+        )
 
 
 @dataclass(frozen=True)
@@ -177,6 +232,7 @@ def _table_from_rows(
             break
     header_row, header_cells = nonempty[header_at]
     width = max(i + 1 for i, v in enumerate(header_cells) if v is not None)
+    _check_width(width, name)
     headers = _unique_headers(header_cells[:width])
     body = [(n, c) for n, c in nonempty[header_at + 1 :]]
     overflow = {
@@ -191,7 +247,44 @@ def _table_from_rows(
     return cells, np.array([n for n, _ in body], dtype="int64"), header_row, overflow
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Return ``"utf-16-le"``/``"utf-16-be"`` when the zero bytes show UTF-16 text, else None.
+
+    Text of mostly Latin letters in UTF-16 has a zero byte in every other position: the odd
+    ones in little-endian, the even ones in big-endian.
+    """
+    if len(data) % 2 or len(data) < 4:  # UTF-16 text is whole pairs of bytes
+        return None
+    sample = data[:_UTF16_SAMPLE_BYTES]
+    half = len(sample) // 2
+    even_zero = sample[0::2].count(0) / half
+    odd_zero = sample[1::2].count(0) / half
+    if odd_zero >= _UTF16_ZERO_SHARE and even_zero < _UTF16_ZERO_SHARE / 3:
+        return "utf-16-le"
+    if even_zero >= _UTF16_ZERO_SHARE and odd_zero < _UTF16_ZERO_SHARE / 3:
+        return "utf-16-be"
+    return None
+
+
+def _decode_unicode(data: bytes, name: str) -> tuple[str, str] | None:
+    """Decode UTF-16/UTF-32 text (by its BOM, or UTF-16 by its zero bytes), else None."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    encoding = encoding or _utf16_without_bom(data)
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        label = encoding.upper().replace("-LE", "").replace("-BE", "")
+        raise SourceError(
+            name, f"berkas tampak {label} tetapi tidak terbaca (byte ke-{_n(exc.start + 1)})"
+        ) from exc
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str]:
+    unicode = _decode_unicode(data, name)
+    if unicode is not None:
+        return unicode
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -206,7 +299,10 @@ def _sniff_delimiter(text: str) -> str:
     sample = "\n".join(text.splitlines()[:_SNIFF_LINES])
     best, best_score = ",", (-1, -1.0)
     for delimiter in _DELIMITERS:
-        counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        except csv.Error:  # e.g. one "cell" over the field limit: not this delimiter
+            continue
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)
@@ -224,15 +320,18 @@ def _read_csv_fast(
     Returns None when a record has more cells than the header (the slow path then reports
     where) or the text is not one pandas reads the same way as :mod:`csv`.
     """
-    head = list(
-        itertools.islice(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), _HEADER_SEARCH_ROWS * 3
-        )
-    )
     try:
+        head = list(
+            itertools.islice(
+                csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                _HEADER_SEARCH_ROWS * 3,
+            )
+        )
         _, _, header_row, _ = _table_from_rows(
             enumerate(([c.strip() or None for c in r] for r in head), start=1), name
         )
+    except _TooWideError:
+        raise
     except (SourceError, csv.Error):
         return None
     header_cells = [c.strip() or None for c in head[header_row - 1]]
@@ -263,6 +362,15 @@ def _read_csv_fast(
     return cells, numbers[~empty], header_row, {}
 
 
+def _csv_reason(exc: csv.Error, line: int) -> str:
+    """Say in Bahasa Indonesia why the :mod:`csv` module stopped at ``line`` (1-based)."""
+    message = str(exc)
+    if "field larger than field limit" in message:
+        limit = csv.field_size_limit()
+        return f"CSV tidak terbaca: baris {_n(line)} berisi sel lebih dari {_n(limit)} karakter"
+    return f"CSV tidak terbaca di baris {_n(line)}: {message}"
+
+
 def _read_csv(data: bytes, name: str) -> tuple[SourceTable, str, str]:
     text, encoding = _decode(data, name)
     if "\x00" in text:
@@ -281,7 +389,7 @@ def _read_csv(data: bytes, name: str) -> tuple[SourceTable, str, str]:
         try:
             cells, numbers, header_row, overflow = _table_from_rows(rows(), name)
         except csv.Error as exc:
-            raise SourceError(name, f"CSV tidak terbaca: {exc}") from exc
+            raise SourceError(name, _csv_reason(exc, reader.line_num)) from exc
     table = SourceTable(
         name=name,
         sha256="",
@@ -322,7 +430,26 @@ def _read_sheet(data: bytes, name: str, fmt: str, sheet: str | None) -> SourceTa
     )
 
 
-def _read_vector(data: bytes, name: str, fmt: str, layer: str | None) -> SourceTable:
+def _vector_reason(exc: BaseException, folder: str, name: str, fmt: str) -> str:
+    """Say why GDAL could not read the upload, with the temporary path replaced by ``name``."""
+    message = str(exc).split("; It might help", 1)[0].strip().rstrip(".;")
+    message = re.sub(rf"{re.escape(folder)}[/\\]?[^\s'\"]*", name, message)
+    message = message.replace(folder, "")
+    if any(
+        text in message
+        for text in ("not recognized as being in a supported file format", "not a database")
+    ):
+        return f"{fmt.upper()} tidak terbaca: bukan berkas {fmt.upper()} yang sah"
+    return f"{fmt.upper()} tidak terbaca: {message}"
+
+
+def _open_vector(
+    data: bytes, name: str, fmt: str, layer: str | None
+) -> tuple[gpd.GeoDataFrame, tuple[str, ...], str | None]:
+    """Read a GeoJSON or a GeoPackage layer with GDAL; return it, the layers and the one read.
+
+    GDAL reads files, so the bytes go to a temporary folder first; no message names it.
+    """
     import geopandas as gpd
     import pyogrio
 
@@ -336,22 +463,37 @@ def _read_vector(data: bytes, name: str, fmt: str, layer: str | None) -> SourceT
             if fmt == "gpkg" and chosen not in layers:
                 raise SourceError(name, f"layer {chosen!r} tidak ada; pilihan: {', '.join(layers)}")
             gdf = gpd.read_file(path, layer=chosen if fmt == "gpkg" else None)
+            if gdf.crs is not None and gdf.crs != CRS_STORAGE:
+                gdf = gdf.to_crs(CRS_STORAGE)
         except SourceError:
             raise
         except Exception as exc:  # pyogrio raises its own DataSourceError and friends
-            raise SourceError(name, f"{fmt.upper()} tidak terbaca: {exc}") from exc
-    if gdf.crs is not None and gdf.crs != CRS_STORAGE:
-        gdf = gdf.to_crs(CRS_STORAGE)
-    attributes = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    headers = _unique_headers([str(c) for c in attributes.columns])
-    cells = pd.DataFrame(
-        {
-            h: [_text(v) for v in attributes[c].tolist()]
-            for h, c in zip(headers, attributes.columns, strict=True)
-        },
-        dtype=object,
+            raise SourceError(name, _vector_reason(exc, tmp, name, fmt)) from exc
+    return gdf, layers, chosen
+
+
+def _no_attributes_reason(data: bytes, fmt: str, features: int) -> str:
+    """Say why a layer without attribute columns cannot be a register (a bare geometry?)."""
+    if fmt == "geojson":
+        try:
+            kind = json.loads(data).get("type")
+        except (ValueError, AttributeError, RecursionError):
+            kind = None
+        if kind in _GEOJSON_GEOMETRIES:
+            return (
+                f"berisi satu geometri GeoJSON ({kind}) tanpa atribut; yang dibutuhkan sebuah "
+                "FeatureCollection dengan satu Feature per UMKM dan atributnya di properties"
+            )
+    if not features:
+        return "berkas kosong: tidak ada fitur"
+    return (
+        f"{_n(features)} fitur tanpa atribut (properties kosong): tidak ada kolom nama usaha, "
+        "alamat, sektor dan lainnya untuk dibaca"
     )
-    geoms = gdf.geometry.to_numpy()
+
+
+def _geometry_texts(geoms: Iterable[Any]) -> list[str | None]:
+    """Return each geometry as ``"lat, lon"`` (points), None (empty) or why it is not a point."""
     texts: list[str | None] = []
     for geom in geoms:
         if geom is None or geom.is_empty:
@@ -360,6 +502,24 @@ def _read_vector(data: bytes, name: str, fmt: str, layer: str | None) -> SourceT
             texts.append(f"{geom.y!r}, {geom.x!r}")
         else:
             texts.append(f"bukan titik: {geom.geom_type}")
+    return texts
+
+
+def _read_vector(data: bytes, name: str, fmt: str, layer: str | None) -> SourceTable:
+    gdf, layers, chosen = _open_vector(data, name, fmt, layer)
+    attributes = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    if not len(attributes.columns):
+        raise SourceError(name, _no_attributes_reason(data, fmt, len(gdf)))
+    _check_width(len(attributes.columns), name)
+    headers = _unique_headers([str(c) for c in attributes.columns])
+    cells = pd.DataFrame(
+        {
+            h: [_text(v) for v in attributes[c].tolist()]
+            for h, c in zip(headers, attributes.columns, strict=True)
+        },
+        dtype=object,
+    )
+    texts = _geometry_texts(gdf.geometry.to_numpy())
     column = GEOMETRY_COLUMN if GEOMETRY_COLUMN not in cells.columns else f"{GEOMETRY_COLUMN} (2)"
     cells[column] = pd.Series(texts, dtype=object, index=cells.index)
     cells.index = pd.RangeIndex(len(cells))
@@ -368,7 +528,7 @@ def _read_vector(data: bytes, name: str, fmt: str, layer: str | None) -> SourceT
         sha256="",
         format=fmt,
         cells=cells,
-        rows=np.arange(2, len(cells) + 2, dtype="int64"),
+        rows=np.arange(1, len(cells) + 1, dtype="int64"),  # features: 1 = the first
         sheet=chosen if fmt == "gpkg" else None,
         sheets=layers if fmt == "gpkg" else (),
     )

@@ -16,6 +16,46 @@ Matching (:func:`classify_business_types`), on a text lowered and stripped of pu
 3. otherwise a single word within a small typo of a keyword ("konveski", "katring") is taken,
    and said so;
 4. otherwise the text is unmapped and the sector is "lainnya".
+
+Registers from other systems describe the business in other columns. An OpenStreetMap extract
+carries tags (:data:`OSM_TAG_SECTORS`, read by :func:`classify_osm_tags`):
+
+======================  ===================================================================
+sector                  OSM tags (``key=value``)
+======================  ===================================================================
+kuliner                 amenity=restaurant, cafe, fast_food, food_court, ice_cream, bar, pub,
+                        biergarten; shop=bakery, pastry, confectionery, coffee, tea,
+                        beverages, deli, butcher, seafood, cheese, chocolate, frozen_food,
+                        dairy, spices; craft=caterer, confectionery, brewery; ``cuisine=*``
+                        (any value: a cuisine is food)
+fesyen                  shop=clothes, tailor, fashion, boutique, shoes, bag, fabric,
+                        jewelry, fashion_accessories, leather, watches; craft=tailor,
+                        dressmaker, shoemaker, jeweller
+kriya                   shop=craft, gift, art, pottery, frame, antiques; craft=handicraft,
+                        pottery, basket_maker, woodcarver, carver, glassblower, sculptor,
+                        painter, weaver
+jasa                    shop=hairdresser, beauty, laundry, dry_cleaning, massage, tattoo,
+                        car_repair, motorcycle_repair, bicycle, repair, travel_agency, copyshop,
+                        rental; amenity=car_wash, dentist, clinic, driving_school, language_school;
+                        craft=shoe_repair, electronics_repair, key_cutter
+perdagangan             shop=convenience, supermarket, general, kiosk, variety_store,
+                        greengrocer, grocery, mobile_phone, electronics, hardware,
+                        doityourself, stationery, chemist, cosmetics, books, toys, sports,
+                        motorcycle, car_parts, wholesale, department_store, mall; amenity=
+                        marketplace, pharmacy
+agribisnis              shop=florist, garden_centre, agrarian, farm, pet, animal_feed;
+                        craft=beekeeper, gardener
+industri_pengolahan     shop=furniture; craft=carpenter, cabinet_maker, metal_construction,
+                        blacksmith, printer, upholsterer, soap_maker, builder
+digital_kreatif         shop=computer, photo, music, video_games; craft=photographer,
+                        photographic_laboratory; office=it, advertising_agency
+======================  ===================================================================
+
+A value lists several tags with ``;`` (``restaurant;cafe``): the first known one decides.
+Values the table does not list fall back to the keyword rule above (``shop=batik`` is fesyen
+by the keyword "batik"). A "KBLI" column (Klasifikasi Baku Lapangan Usaha Indonesia 2020) is
+read by its two-digit division (:data:`KBLI_DIVISIONS`, :func:`classify_kbli`): 10-11
+kuliner, 13-15 fesyen, 01-03 agribisnis, 56 kuliner, 45-47 perdagangan, ...
 """
 
 from __future__ import annotations
@@ -28,7 +68,16 @@ from rapidfuzz import fuzz, process
 
 from geo.core.register import SECTORS
 
-__all__ = ["GENERIC_KEYWORDS", "SECTOR_KEYWORDS", "classify_business_types"]
+__all__ = [
+    "GENERIC_KEYWORDS",
+    "KBLI_DIVISIONS",
+    "OSM_KEYS",
+    "OSM_TAG_SECTORS",
+    "SECTOR_KEYWORDS",
+    "classify_business_types",
+    "classify_kbli",
+    "classify_osm_tags",
+]
 
 # Keywords per sector, comma-separated (whole words, lower case).
 _KEYWORD_TEXT: dict[str, str] = {
@@ -178,7 +227,150 @@ def classify_business_types(texts: pd.Series) -> pd.DataFrame:
     """
     text = texts.astype("string").fillna("")
     cache = {u: _classify(u) for u in text.unique()}
-    parsed = [cache[u] for u in text.tolist()]
+    return _frame([cache[u] for u in text.tolist()], texts=texts)
+
+
+# --- Other systems: OpenStreetMap tags and KBLI codes -----------------------------------------
+
+_OSM_TEXT: dict[str, dict[str, str]] = {
+    "amenity": {
+        "kuliner": "restaurant, cafe, fast_food, food_court, ice_cream, bar, pub, biergarten",
+        "jasa": "car_wash, dentist, clinic, driving_school, language_school",
+        "perdagangan": "marketplace, pharmacy",
+    },
+    "shop": {
+        "kuliner": (
+            "bakery, pastry, confectionery, coffee, tea, beverages, deli, butcher, seafood, "
+            "cheese, chocolate, frozen_food, dairy, spices"
+        ),
+        "fesyen": (
+            "clothes, tailor, fashion, boutique, shoes, bag, fabric, jewelry, "
+            "fashion_accessories, leather, watches"
+        ),
+        "kriya": "craft, gift, art, pottery, frame, antiques",
+        "jasa": (
+            "hairdresser, beauty, laundry, dry_cleaning, massage, tattoo, car_repair, "
+            "motorcycle_repair, bicycle, repair, travel_agency, copyshop, rental"
+        ),
+        "perdagangan": (
+            "convenience, supermarket, general, kiosk, variety_store, greengrocer, grocery, "
+            "mobile_phone, electronics, hardware, doityourself, stationery, chemist, cosmetics, "
+            "books, toys, sports, motorcycle, car_parts, wholesale, department_store, mall"
+        ),
+        "agribisnis": "florist, garden_centre, agrarian, farm, pet, animal_feed",
+        "industri_pengolahan": "furniture",
+        "digital_kreatif": "computer, photo, music, video_games",
+    },
+    "craft": {
+        "kuliner": "caterer, confectionery, brewery",
+        "fesyen": "tailor, dressmaker, shoemaker, jeweller",
+        "kriya": (
+            "handicraft, pottery, basket_maker, woodcarver, carver, glassblower, sculptor, "
+            "painter, weaver"
+        ),
+        "jasa": "shoe_repair, electronics_repair, key_cutter",
+        "agribisnis": "beekeeper, gardener",
+        "industri_pengolahan": (
+            "carpenter, cabinet_maker, metal_construction, blacksmith, printer, upholsterer, "
+            "soap_maker, builder"
+        ),
+        "digital_kreatif": "photographer, photographic_laboratory",
+    },
+    "office": {"digital_kreatif": "it, advertising_agency"},
+}
+
+#: OpenStreetMap key -> tag value -> sector code (see the table in the module docstring).
+OSM_TAG_SECTORS: dict[str, dict[str, str]] = {
+    key: {
+        value.strip(): code
+        for code, values in by_sector.items()
+        for value in values.split(",")
+        if value.strip()
+    }
+    for key, by_sector in _OSM_TEXT.items()
+}
+#: OpenStreetMap keys read for the sector; ``cuisine`` (any value) means kuliner.
+OSM_KEYS: tuple[str, ...] = ("amenity", "shop", "craft", "office", "cuisine")
+
+#: KBLI 2020 two-digit division -> sector code (divisions not listed: the keyword rule).
+KBLI_DIVISIONS: dict[str, str] = {
+    **dict.fromkeys(("01", "02", "03"), "agribisnis"),
+    **dict.fromkeys(("10", "11", "56"), "kuliner"),
+    **dict.fromkeys(("13", "14", "15"), "fesyen"),
+    **dict.fromkeys(("16", "31", "32"), "kriya"),
+    **dict.fromkeys(("17", "18", "20", "22", "23", "25"), "industri_pengolahan"),
+    **dict.fromkeys(("45", "46", "47"), "perdagangan"),
+    **dict.fromkeys(("58", "59", "60", "62", "63", "73", "74", "90"), "digital_kreatif"),
+    **dict.fromkeys(("49", "53", "55", "77", "79", "85", "95", "96"), "jasa"),
+}
+
+
+def _osm_one(key: str, value: str) -> tuple[str, str | None, str]:
+    """Return (sector, tag, how) of one OSM tag value (``how`` as in :func:`_classify`)."""
+    if not value.strip():
+        return "lainnya", None, "kosong"
+    table = OSM_TAG_SECTORS.get(key, {})
+    for part in value.split(";"):
+        tag = part.strip().lower().replace(" ", "_")
+        if key == "cuisine" and tag:
+            return "kuliner", f"cuisine={tag}", "tag"
+        if tag in table:
+            return table[tag], f"{key}={tag}", "tag"
+    return _classify(value.replace("_", " ").replace(";", " "))
+
+
+def classify_osm_tags(key: str, values: pd.Series) -> pd.DataFrame:
+    """Map the values of one OpenStreetMap tag to sector codes (:data:`OSM_TAG_SECTORS`).
+
+    Parameters
+    ----------
+    key
+        The tag key, lower case: ``amenity``, ``shop``, ``craft``, ``office`` or ``cuisine``.
+    values
+        Its values (``"restaurant"``, ``"restaurant;cafe"``), missing where the tag is absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`classify_business_types`, where ``cara`` is ``"tag"`` for a value of the
+        table (``kata_kunci`` is then the tag, ``"amenity=restaurant"``); other values go
+        through the keyword rule.
+
+    Examples
+    --------
+    >>> classify_osm_tags("amenity", pd.Series(["fast_food", "cafe;bar"]))["sektor"].tolist()
+    ['kuliner', 'kuliner']
+    """
+    text = values.astype("string").fillna("")
+    cache = {u: _osm_one(key, u) for u in text.unique()}
+    return _frame([cache[u] for u in text.tolist()], texts=values)
+
+
+def classify_kbli(values: pd.Series) -> pd.DataFrame:
+    """Map KBLI codes (``"56101"``, ``"47111 - Perdagangan eceran"``) to sector codes.
+
+    The first two digits name the division (:data:`KBLI_DIVISIONS`); a division not listed, or
+    a cell without a code, goes through the keyword rule (:func:`classify_business_types`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`classify_business_types`; ``cara`` is ``"kbli"`` where the division decided
+        (``kata_kunci`` is then ``"KBLI 56"``).
+    """
+    text = values.astype("string").fillna("")
+
+    def one(cell: str) -> tuple[str, str | None, str]:
+        match = re.match(r"\s*(\d{2})\d{0,3}\b", cell)
+        if match and match[1] in KBLI_DIVISIONS:
+            return KBLI_DIVISIONS[match[1]], f"KBLI {match[1]}", "kbli"
+        return _classify(cell)
+
+    cache = {u: one(u) for u in text.unique()}
+    return _frame([cache[u] for u in text.tolist()], texts=values)
+
+
+def _frame(parsed: list[tuple[str, str | None, str]], *, texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "sektor": pd.array([p[0] for p in parsed], dtype="string"),

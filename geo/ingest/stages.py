@@ -45,14 +45,21 @@ from geo.core.register import PRESISI_LOKASI, SECTORS, UMKM_COLUMNS, classify_si
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
 from geo.ingest.coordinates import REPAIRS, parse_coordinates, parse_pairs, repair_lat_lon
 from geo.ingest.duplicates import find_duplicates
-from geo.ingest.headers import check_mapping, guess_mapping, header_key
+from geo.ingest.headers import (
+    OSM_HINT_KEYS,
+    check_mapping,
+    guess_mapping,
+    header_key,
+    sector_hints,
+)
 from geo.ingest.money import format_rupiah, parse_rupiah
 from geo.ingest.phone import normalise_phones
 from geo.ingest.readers import SourceTable
-from geo.ingest.sectors import classify_business_types
+from geo.ingest.sectors import classify_business_types, classify_kbli, classify_osm_tags
 
 __all__ = [
     "OUTPUT_COLUMNS",
+    "SIZE_CLASSES_ASSUMABLE",
     "Issues",
     "Work",
     "classify_sectors",
@@ -65,10 +72,15 @@ __all__ = [
     "repair_coordinates",
     "resolve_wilayah",
     "take_names",
+    "unit_word",
 ]
 
 #: Register columns an import writes (the register plus ``presisi_lokasi``) and their dtypes.
 OUTPUT_COLUMNS: dict[str, str] = {**UMKM_COLUMNS, "presisi_lokasi": "string"}
+#: Size classes a user may assume for rows without skala, omzet or aset (``skala_default``).
+SIZE_CLASSES_ASSUMABLE: tuple[str, ...] = ("mikro", "kecil", "menengah")
+# Formats whose records are features, not spreadsheet rows ("fitur 1" is the first feature).
+_FEATURE_FORMATS = frozenset({"geojson", "gpkg"})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMPTY_MARKERS = frozenset(
@@ -121,6 +133,11 @@ _MONTHS: dict[str, int] = {
     **dict.fromkeys(("des", "desember", "dec", "december"), 12),
 }
 _TO_METRIC = Transformer.from_crs(CRS_STORAGE, CRS_METRIC, always_xy=True)
+
+
+def unit_word(fmt: str) -> str:
+    """Name of one record of a file format: ``"fitur"`` (GeoJSON, GeoPackage) or ``"baris"``."""
+    return "fitur" if fmt in _FEATURE_FORMATS else "baris"
 
 
 # --- The working frame ------------------------------------------------------------------------
@@ -221,7 +238,8 @@ class Work:
         Cleaned text (``string`` dtype, missing where empty or "-", "n/a", ...), one column per
         mapped field code of :data:`geo.ingest.headers.FIELDS`; unmapped fields are absent.
     rows
-        Source row number of each row (int64; the header is row 1).
+        Source row number of each row (int64; the header is row 1; for GeoJSON and GeoPackage
+        the feature's number, 1 = first feature).
     out
         The register columns being built (:data:`OUTPUT_COLUMNS`; ``lat``/``lon`` in degrees,
         EPSG:4326) and ``kelurahan`` (name), plus working columns of the stages, named
@@ -235,7 +253,20 @@ class Work:
     mapping
         Source header -> field code (None: ignored), as applied.
     mapping_problems
-        What is wrong with the mapping (then no stage after :func:`map_columns` runs).
+        What is wrong with the mapping (then no stage after :func:`map_columns` runs), once
+        for the whole file.
+    unit
+        What a record is called in messages: ``"baris"``, or ``"fitur"`` for GeoJSON and
+        GeoPackage (:func:`unit_word`).
+    hints
+        Cleaned text of unmapped columns that say what the business is, by source header
+        (:func:`geo.ingest.headers.sector_hints`); read by :func:`classify_sectors`.
+    hint_kinds
+        Source header -> how to read it (``"amenity"`` ... ``"cuisine"``, ``"kbli"``,
+        ``"teks"``).
+    notes
+        What holds for the whole file, said once in the report (a size class assumed, the
+        columns read for the sector), in Bahasa Indonesia.
     """
 
     cells: pd.DataFrame
@@ -245,6 +276,10 @@ class Work:
     labels: dict[str, str] = field(default_factory=dict)
     mapping: dict[str, str | None] = field(default_factory=dict)
     mapping_problems: list[str] = field(default_factory=list)
+    unit: str = "baris"
+    hints: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hint_kinds: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -309,6 +344,7 @@ def _empty_out(index: pd.RangeIndex) -> pd.DataFrame:
     for column, dtype in OUTPUT_COLUMNS.items():
         out[column] = pd.Series(pd.NA if dtype == "string" else np.nan, index=index).astype(dtype)
     out["kelurahan"] = pd.Series(pd.NA, index=index, dtype="string")
+    out["id_sumber"] = pd.Series(pd.NA, index=index, dtype="string")
     return out
 
 
@@ -406,29 +442,40 @@ def map_columns(source: SourceTable, *, mapping: Mapping[str, str | None] | None
         The file as read by :func:`geo.ingest.readers.read_source`.
     mapping
         Source header -> field code (None: ignore); headers left out are ignored. Default:
-        :func:`geo.ingest.headers.guess_mapping`.
+        :func:`geo.ingest.headers.guess_mapping` (with the cells, for the id rule).
 
     Returns
     -------
     Work
-        The mapped, cleaned cells; a ``galat`` for every row with more cells than headers,
-        and for every row when the mapping is unusable (see :attr:`Work.mapping_problems`).
+        The mapped, cleaned cells; a ``galat`` for every row with more cells than headers.
+        What is wrong with the mapping is said once, in :attr:`Work.mapping_problems` (a
+        missing business name names the columns the file has); the plan then refuses every
+        row (:func:`geo.ingest.importer.finish_plan`). Unmapped columns that say what the
+        business is are kept in :attr:`Work.hints`.
     """
     headers = source.headers
-    chosen = dict(guess_mapping(headers) if mapping is None else mapping)
+    cells = source.cells.reset_index(drop=True)
+    chosen = dict(guess_mapping(headers, cells=cells) if mapping is None else mapping)
     problems = [f"kolom {h!r} tidak ada di berkas" for h in chosen if h not in headers]
     applied: dict[str, str | None] = {h: chosen.get(h) for h in headers}
-    problems += check_mapping(applied)
+    present = f"; kolom di berkas: {', '.join(headers)}"
+    problems += [
+        p + present if p == "kolom nama usaha belum dipilih" else p for p in check_mapping(applied)
+    ]
     by_field = {f: h for h, f in applied.items() if f is not None}
-    cells = source.cells.reset_index(drop=True)
     work = Work.of(
         {code: cells[header] for code, header in by_field.items()},
         rows=source.rows,
         labels=by_field,
     )
     work.mapping, work.mapping_problems = applied, problems
-    n = work.n
-    if n and source.overflow:
+    work.unit = unit_word(source.format)
+    work.hint_kinds = sector_hints(applied)
+    work.hints = pd.DataFrame(
+        {h: _clean(cells[h].set_axis(work.out.index)) for h in work.hint_kinds},
+        index=work.out.index,
+    )
+    if work.n and source.overflow:
         extra = pd.Series(source.rows).map(source.overflow)
         work.issues.add(
             extra.notna(),
@@ -440,8 +487,6 @@ def map_columns(source: SourceTable, *, mapping: Mapping[str, str | None] | None
                 + " sel lebih banyak dari judul kolom (pemisah di dalam nilai?)"
             ),
         )
-    for problem in problems:
-        work.issues.add(np.ones(n, bool), "-", "galat", f"pemetaan kolom: {problem}")
     return work
 
 
@@ -449,10 +494,11 @@ def map_columns(source: SourceTable, *, mapping: Mapping[str, str | None] | None
 
 
 def take_names(work: Work, *, id_prefix: str = "IMP-") -> Work:
-    """Fill ``nama_usaha``, ``pemilik``, ``alamat`` and ``id``.
+    """Fill ``nama_usaha``, ``pemilik``, ``alamat``, ``id`` and ``id_sumber``.
 
     A row without a name is ``galat``; a row without an id gets ``id_prefix`` + its source row
-    number; an id given twice is ``galat`` on the later rows.
+    number; an id given twice is ``galat`` on the later rows. ``id_sumber`` (another system's
+    id, see :mod:`geo.ingest.headers`) is kept as written for the report; it is not stored.
 
     Parameters
     ----------
@@ -469,7 +515,7 @@ def take_names(work: Work, *, id_prefix: str = "IMP-") -> Work:
     out, issues, label = work.out, work.issues, work.label
     out["nama_usaha"] = work.col("nama_usaha")
     issues.add(out["nama_usaha"].isna(), label("nama_usaha"), "galat", "nama usaha kosong")
-    for column in ("pemilik", "alamat"):
+    for column in ("pemilik", "alamat", "id_sumber"):
         out[column] = work.col(column)
     given_id = work.col("id")
     rows_no = pd.Series(work.rows, index=out.index)
@@ -481,10 +527,12 @@ def take_names(work: Work, *, id_prefix: str = "IMP-") -> Work:
             repeated,
             label("id"),
             "galat",
-            lambda: "id "
-            + _quote(given_id)
-            + " sudah dipakai baris "
-            + first_row.astype("Int64").astype(str),
+            lambda: (
+                "id "
+                + _quote(given_id)
+                + f" sudah dipakai {work.unit} "
+                + first_row.astype("Int64").astype(str)
+            ),
         )
     return work
 
@@ -904,9 +952,15 @@ def _format_metres(metres: float) -> str:
 
 
 def classify_sectors(work: Work) -> Work:
-    """Map free-text business types to ``sektor`` (:mod:`geo.ingest.sectors`).
+    """Map business types to ``sektor`` (:mod:`geo.ingest.sectors`).
 
-    Unknown or empty types go to ``lainnya`` with a warning; close spellings are read with one.
+    The mapped ``sektor`` column decides (read as OSM tags when it is an OSM key such as
+    ``AMENITY``, as KBLI codes when headed "KBLI", else as words). Where it is missing, empty
+    or not recognised, the unmapped columns that say what the business is
+    (:attr:`Work.hints`: ``amenity``, ``shop``, ``craft``, ``office``, ``cuisine``, a second
+    "Jenis"/"Bidang"/"KBLI") are read in the file's order and the first that decides wins,
+    without a warning (the file said it). Rows still undecided go to ``lainnya`` with a
+    warning; close spellings are read with one.
 
     Parameters
     ----------
@@ -916,12 +970,44 @@ def classify_sectors(work: Work) -> Work:
     Returns
     -------
     Work
-        ``work``, with ``sektor``.
+        ``work``, with ``sektor``; the hint columns used are named in :attr:`Work.notes`.
     """
     label = work.label("sektor")
     sector_text = work.col("sektor")
-    sectors = classify_business_types(sector_text)
+    sectors = _classify_column(label, sector_text)
+    open_rows = sectors["cara"].isin(["tidak", "kosong"])
+    used: list[str] = []
+    for header, kind in work.hint_kinds.items():
+        if not open_rows.any():
+            break
+        found = _classify_column(kind, work.hints[header])
+        decided = open_rows & found["cara"].isin(["kode", "kata", "tag", "kbli"])
+        if decided.any():
+            sectors.loc[decided] = found.loc[decided]
+            sectors.loc[decided, "cara"] = "petunjuk"
+            open_rows &= ~decided
+            used.append(header)
+    if used:
+        work.notes.append("sektor dibaca juga dari kolom yang tidak dipetakan: " + ", ".join(used))
     work.out["sektor"] = sectors["sektor"]
+    _sector_problems(work, sectors, label=label, sector_text=sector_text)
+    return work
+
+
+def _classify_column(header: str, values: pd.Series) -> pd.DataFrame:
+    """Sectors of one column, read by what its header says it holds."""
+    key = header_key(header)
+    if key in OSM_HINT_KEYS:
+        return classify_osm_tags(key, values)
+    if "kbli" in key.split():
+        return classify_kbli(values)
+    return classify_business_types(values)
+
+
+def _sector_problems(
+    work: Work, sectors: pd.DataFrame, *, label: str, sector_text: pd.Series
+) -> None:
+    """Warn about business types not recognised, empty, or read with a typo."""
     work.issues.add(
         sectors["cara"] == "tidak",
         label,
@@ -948,10 +1034,9 @@ def classify_sectors(work: Work) -> Work:
         "peringatan",
         "jenis usaha kosong; dimasukkan ke 'lainnya'",
     )
-    return work
 
 
-def money_and_size(work: Work) -> Work:
+def money_and_size(work: Work, *, skala_default: str | None = None) -> Work:
     """Read omzet and aset (Rupiah) and settle the size class per PP 7/2021.
 
     ``omzet_bulanan`` is multiplied by 12 where no yearly omzet is written; unreadable or
@@ -963,18 +1048,34 @@ def money_and_size(work: Work) -> Work:
     ----------
     work
         The working frame (changed in place).
+    skala_default
+        The class to assume (one of :data:`SIZE_CLASSES_ASSUMABLE`) for rows with no skala,
+        omzet or aset, as the user says; such rows then have no warning, and the assumption
+        is said once in :attr:`Work.notes`. None: they keep the warning and no class.
 
     Returns
     -------
     Work
         ``work``, with ``omzet`` (Rupiah per year), ``modal`` (Rupiah) and ``skala``.
+
+    Raises
+    ------
+    ValueError
+        ``skala_default`` is not a class of :data:`SIZE_CLASSES_ASSUMABLE`.
     """
+    if skala_default is not None and skala_default not in SIZE_CLASSES_ASSUMABLE:
+        raise ValueError(
+            f"skala bawaan {skala_default!r} tidak dikenal; pilihan: "
+            + ", ".join(SIZE_CLASSES_ASSUMABLE)
+        )
     money: dict[str, pd.Series] = {}
     for code, word in (("omzet", "omzet"), ("omzet_bulanan", "omzet per bulan"), ("modal", "aset")):
         money[code] = _read_money(work, code=code, word=word)
     omzet = money["omzet"].fillna(money["omzet_bulanan"] * 12)
     work.out["omzet"], work.out["modal"] = omzet, money["modal"]
-    work.out["skala"] = _settle_size(work, omzet=omzet, modal=money["modal"])
+    work.out["skala"] = _settle_size(
+        work, omzet=omzet, modal=money["modal"], skala_default=skala_default
+    )
     return work
 
 
@@ -994,7 +1095,9 @@ def _read_money(work: Work, *, code: str, word: str) -> pd.Series:
     return value.where(~negative)
 
 
-def _settle_size(work: Work, *, omzet: pd.Series, modal: pd.Series) -> pd.Series:
+def _settle_size(
+    work: Work, *, omzet: pd.Series, modal: pd.Series, skala_default: str | None = None
+) -> pd.Series:
     """Settle the size class of each row (missing for ``besar``), with its problems."""
     issues, label, index = work.issues, work.label, work.out.index
     derived = classify_size(modal=modal, omzet=omzet)
@@ -1056,19 +1159,28 @@ def _settle_size(work: Work, *, omzet: pd.Series, modal: pd.Series) -> pd.Series
             + " menurut PP 7/2021; dipakai yang tertulis"
         ),
     )
-    issues.add(
-        skala.isna() & size_text.isna(),
-        label("skala"),
-        "peringatan",
-        "skala tidak diketahui: tidak ada skala, omzet, maupun aset",
-    )
+    unknown = (skala.isna() & size_text.isna()).fillna(False).astype(bool)
+    if skala_default is not None and unknown.any():
+        skala = skala.mask(unknown, skala_default)
+        work.notes.append(
+            f"skala diasumsikan {skala_default} untuk {int(unknown.sum()):,} {work.unit} "
+            "tanpa skala, omzet, maupun aset (skala bawaan dipilih pengguna)"
+        )
+    else:
+        issues.add(
+            unknown,
+            label("skala"),
+            "peringatan",
+            "skala tidak diketahui: tidak ada skala, omzet, maupun aset",
+        )
     return skala.where(~too_big)
 
 
 def normalise_phone(work: Work) -> Work:
     """Normalise phone numbers to ``+62…`` (:mod:`geo.ingest.phone`).
 
-    Invalid numbers are dropped, and of several numbers the first is kept, with a warning.
+    Text that is no phone number is dropped, a number impossible in the Indonesian numbering
+    plan is kept as written, and of several numbers the first is kept, each with a warning.
 
     Parameters
     ----------
@@ -1089,6 +1201,16 @@ def normalise_phone(work: Work) -> Work:
         label,
         "peringatan",
         lambda: "nomor telepon " + _quote(phone_text) + " tidak valid; tidak disimpan",
+    )
+    work.issues.add(
+        phones["tidak_mungkin"],
+        label,
+        "peringatan",
+        lambda: (
+            "nomor telepon "
+            + _quote(phone_text)
+            + " tidak mungkin menurut penomoran Indonesia; disimpan seperti tertulis"
+        ),
     )
     work.issues.add(
         phones["lebih_dari_satu"] & ~phones["tidak_valid"],
@@ -1209,7 +1331,7 @@ def mark_duplicates(work: Work, *, register: pd.DataFrame | None = None) -> Work
         work.label("nama_usaha"),
         "peringatan",
         lambda: (
-            "duplikat baris "
+            f"duplikat {work.unit} "
             + same_row.astype("string").fillna("")
             + " ("
             + why_row.fillna("")

@@ -8,22 +8,46 @@ is :mod:`geo.ingest.importer`; this module only writes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from geo.core import audit
+from geo.ingest.duplicates import find_duplicates
+from geo.ingest.headers import (
+    apply_overrides,
+    guess_mapping,
+    mapping_from_json,
+    parse_map_options,
+)
 from geo.ingest.importer import (
     ImportPlan,
     ImportResult,
+    PlanOptions,
     Progress,
     plan_import,
     problems_text,
     report_csv,
 )
-from geo.ingest.readers import SourceError, read_source
+from geo.ingest.readers import SourceError, SourceTable, read_source
 from geo.store import Store
 
-__all__ = ["ImportOptions", "commit_import", "import_file", "undo_import"]
+__all__ = [
+    "ImportOptions",
+    "commit_import",
+    "import_file",
+    "mapping_lines",
+    "mapping_overrides",
+    "undo_import",
+]
+
+#: How to map a column by hand, said with every problem of the mapping on the command line.
+MAP_HINT = (
+    "petakan kolom dengan --map BIDANG=KOLOM (mis. --map nama_usaha=NAME --map telepon=PHONE) "
+    "atau --mapping BERKAS.json"
+)
 
 
 def _noop(_fraction: float, _message: str) -> None:
@@ -72,8 +96,14 @@ def commit_import(
     if new.empty and updates.empty:
         raise ValueError(f"{plan.source.name}: tidak ada baris untuk disimpan")
     report(0.3, f"Menyimpan {len(new) + len(updates):,} UMKM")
-    skipped = len(plan.rows) - len(new) - len(updates)
     with store.unit_of_work():
+        # Check again, inside the write: another import may have stored the same businesses
+        # since this plan was made (the Data page plans at preview time). Imports queue here.
+        store.serialise("umkm")
+        new = _without_late_duplicates(new, store.read_umkm())
+        if new.empty and updates.empty:
+            raise ValueError(f"{plan.source.name}: semua baris sudah tersimpan oleh impor lain")
+        skipped = len(plan.rows) - len(new) - len(updates)
         batch = store.commit_import(
             nama_file=plan.source.name,
             sha256=plan.source.sha256,
@@ -92,6 +122,18 @@ def commit_import(
         store.bump_data_version(f"impor {batch}")
     report(1.0, "Selesai")
     return ImportResult(batch, len(new), len(updates), skipped)
+
+
+def _without_late_duplicates(new: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Drop the rows to insert that now repeat a stored business (same id, phone or name)."""
+    if new.empty or register.empty:
+        return new
+    columns = [c for c in ("id", "nama_usaha", "telepon", "lat", "lon") if c in new.columns]
+    found = find_duplicates(
+        pd.DataFrame(new[columns]).reset_index(drop=True),
+        register=pd.DataFrame(register[["id", "nama_usaha", "telepon", "lat", "lon"]]),
+    )
+    return new[~found["id_sama"].notna().to_numpy()]
 
 
 def undo_import(store: Store, batch_id: int, *, user: str) -> tuple[int, int]:
@@ -148,6 +190,11 @@ class ImportOptions:
         ``galat`` row stores nothing.
     report_path : str or Path or None
         Write the row-level report here as CSV.
+    overrides : Mapping or None
+        Field code -> source column chosen by the user (None: leave the field unfilled), laid
+        over the guessed mapping (:func:`mapping_overrides`; ``--map``, ``--mapping``).
+    skala_default : str or None
+        Size class assumed for rows without skala, omzet or aset (``--skala-default``).
     """
 
     sheet: str | None = None
@@ -155,6 +202,84 @@ class ImportOptions:
     on_duplicate: str = "lewati"
     skip_errors: bool = False
     report_path: str | Path | None = None
+    overrides: Mapping[str, str | None] | None = None
+    skala_default: str | None = None
+
+
+def mapping_overrides(
+    *, map_options: Sequence[str] = (), mapping_file: str | Path | None = None
+) -> dict[str, str | None]:
+    """Return the user's column choices from ``--mapping FILE.json`` and ``--map F=C``.
+
+    Parameters
+    ----------
+    map_options
+        ``"nama_usaha=NAME"`` strings (:func:`geo.ingest.headers.parse_map_options`); they win
+        over the file.
+    mapping_file
+        A JSON file field -> column (:func:`geo.ingest.headers.mapping_from_json`), e.g. the
+        one the Data page's mapping editor downloads.
+
+    Returns
+    -------
+    dict
+        Field code -> source column (None: leave the field unfilled).
+
+    Raises
+    ------
+    ValueError
+        The file is missing or not such JSON, or an option is not ``FIELD=COLUMN``.
+    """
+    out: dict[str, str | None] = {}
+    if mapping_file is not None:
+        path = Path(mapping_file)
+        try:
+            text = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(f"berkas pemetaan {path}: {exc.strerror or exc}") from exc
+        out.update(mapping_from_json(text))
+    out.update(parse_map_options(map_options))
+    return out
+
+
+def mapping_lines(plan: ImportPlan) -> list[str]:
+    """Return what the command line says of the mapping: the one applied, then the notes.
+
+    Returns
+    -------
+    list of str
+        ``pemetaan kolom: NAME -> nama_usaha, ...``, ``kolom tidak dipetakan: ...`` (``-``
+        when none) and every other note of the plan (columns read for the sector, a size
+        class assumed), each once.
+    """
+    applied = [f"{h} -> {f}" for h, f in plan.mapping.items() if f is not None]
+    lines = [f"pemetaan kolom: {', '.join(applied) or '-'}"]
+    if not plan.unmapped:
+        lines.append("kolom tidak dipetakan: -")
+    return lines + list(plan.notes)
+
+
+def _plan(
+    source: SourceTable, store: Store, opt: ImportOptions, progress: Progress | None
+) -> tuple[ImportPlan | None, list[str]]:
+    """Plan one file with the user's mapping; (None, problems) when the mapping is refused."""
+    mapping, problems = apply_overrides(
+        guess_mapping(source.headers, cells=source.cells), opt.overrides or {}
+    )
+    if problems:
+        return None, [f"[galat] {source.name}: pemetaan kolom: {p}" for p in problems]
+    plan = plan_import(
+        source,
+        mapping=mapping,
+        options=PlanOptions(place_missing=opt.place_missing, skala_default=opt.skala_default),
+        register=store.read_umkm(presisi_lokasi=True),
+        sentra_ids=set(store.read_sentra()["id"]),
+        kel=store.kelurahan_layer(),  # the active layer (the city's, once it is in use)
+        progress=progress,
+    )
+    if opt.on_duplicate != "lewati":
+        plan = plan.with_duplicate_action(opt.on_duplicate)
+    return plan, []
 
 
 def import_file(
@@ -190,41 +315,37 @@ def import_file(
         error, every problem as ``[level] file, baris N, kolom C: message``).
     """
     opt = options or ImportOptions()
-    sheet, place_missing, on_duplicate = opt.sheet, opt.place_missing, opt.on_duplicate
     skip_errors, report_path = opt.skip_errors, opt.report_path
     out: list[str] = []
     err: list[str] = []
     try:
-        source = read_source(path, sheet=sheet)
+        source = read_source(path, sheet=opt.sheet)
     except SourceError as exc:
         return 2, out, [f"{exc}; tidak ada yang disimpan"]
-    plan = plan_import(
-        source,
-        place_missing=place_missing,
-        register=store.read_umkm(presisi_lokasi=True),
-        sentra_ids=set(store.read_sentra()["id"]),
-        progress=progress,
-    )
-    if on_duplicate != "lewati":
-        plan = plan.with_duplicate_action(on_duplicate)
+    plan, refused = _plan(source, store, opt, progress)
+    if plan is None:
+        return 2, out, [*refused, MAP_HINT, f"{source.name}: tidak ada yang disimpan"]
+    out += mapping_lines(plan)
     if report_path is not None:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_bytes(report_csv(plan))
     s = plan.summary()
+    records = "features" if plan.unit == "fitur" else "rows"
     out.append(
-        f"{source.name}: {s['baris']:,} rows: {s['ok']:,} ok, {s['peringatan']:,} peringatan, "
-        f"{s['galat']:,} galat; to import {s['impor']:,}, update {s['perbarui']:,}, "
+        f"{source.name}: {s['baris']:,} {records}: {s['ok']:,} ok, {s['peringatan']:,} "
+        f"peringatan, {s['galat']:,} galat; to import {s['impor']:,}, update {s['perbarui']:,}, "
         f"skip {s['lewati']:,}"
     )
-    err += [f"pemetaan kolom: {p}" for p in plan.mapping_problems]
     ordered = sorted(plan.problems, key=lambda p: (p.level != "galat", p.row))
     if ordered:
-        err.append(problems_text(ordered, limit=200))
+        err.append(problems_text(ordered, limit=200, unit=plan.unit))
+    if plan.mapping_problems:
+        err.append(MAP_HINT)
     if not commit:
         return (2 if s["galat"] else 0), out, err
     if s["galat"] and not skip_errors:
         err.append(
-            f"{s['galat']:,} baris galat: tidak ada yang disimpan "
+            f"{s['galat']:,} {plan.unit} galat: tidak ada yang disimpan "
             "(perbaiki berkasnya, atau pakai --skip-errors untuk menyimpan baris lainnya)"
         )
         return 2, out, err
