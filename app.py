@@ -54,6 +54,13 @@ registered = {
     )
     for page, title_key, icon in PAGES
 }
-navigation = st.navigation(list(registered.values()))
+navigation = st.navigation(list(registered.values()), position="hidden")
+# The menu is drawn here, only the role's pages: Streamlit's own sidebar list is switched off
+# (.streamlit/config.toml) because on a fresh server's first paint it listed every script of
+# pages/ (admin, _auth, _common ...) before this script ran.
+with st.sidebar:
+    for page, obj in registered.items():
+        if page in allowed:
+            st.page_link(obj)
 refuse_unless_allowed(next(p for p, obj in registered.items() if obj is navigation))
 navigation.run()

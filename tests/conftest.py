@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,13 +139,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free loopback port with a temporary database.
+@contextmanager
+def serve_app(workdir: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free loopback port with a temporary demo database.
 
     Yields the base URL (``http://127.0.0.1:<port>``); the server is stopped afterwards.
     """
-    workdir = tmp_path_factory.mktemp("app_server")
     url = sqlite_url(workdir / "umkm.sqlite")
     _prepare_database(url)
     port = _free_port()
@@ -194,6 +194,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One app server for the whole test session (see :func:`serve_app`)."""
+    with serve_app(tmp_path_factory.mktemp("app_server")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
