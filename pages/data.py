@@ -9,6 +9,8 @@ Nothing is stored before the user presses the save button.
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -29,7 +31,10 @@ from geo.ingest.export import EXPORT_FORMATS, export_bytes, export_name  # noqa:
 from geo.ingest.headers import FIELDS, guess_mapping, mapping_to_json  # noqa: E402
 from geo.ingest.readers import FORMATS, SourceError, SourceTable, read_source  # noqa: E402
 from geo.ingest.stages import SIZE_CLASSES_ASSUMABLE  # noqa: E402
+from geo.services import boundaries as boundaries_service  # noqa: E402
 from geo.services import imports  # noqa: E402
+from geo.wilayah import citylayer, compare  # noqa: E402
+from geo.wilayah.citylayer import attribution  # noqa: E402
 from pages._common import (  # noqa: E402
     boundaries,
     clear_data_caches,
@@ -50,6 +55,7 @@ st.caption(tr("data.intro"))
 _PLAN = "data_plan"
 _PLAN_KEY = "data_plan_key"
 _RESULT = "data_result"
+_LAYER_KEY = "data_batas_layer"
 _EXPORT = "data_export"
 _REPORTS = "data_reports"
 _PREVIEW_ROWS = 1_000
@@ -72,8 +78,8 @@ def _kelurahan() -> pd.DataFrame:
     return pd.DataFrame(kel.drop(columns="geometry"))
 
 
-tab_import, tab_batches, tab_export = st.tabs(
-    [tr("data.tab_import"), tr("data.tab_batches"), tr("data.tab_export")]
+tab_import, tab_batches, tab_export, tab_batas = st.tabs(
+    [tr("data.tab_import"), tr("data.tab_batches"), tr("data.tab_export"), tr("data.tab_batas")]
 )
 
 # --- Import -----------------------------------------------------------------------------------
@@ -507,3 +513,75 @@ with tab_export:
             type="primary",
             key="data_export_download",
         )
+
+
+# --- Batas wilayah: the city's layer (admin), misplaced sentra (officers) ------------------------
+def _check_layer(upload: object) -> None:
+    """Validate an uploaded layer and keep the plan (report only, nothing changes)."""
+    suffix = Path(str(upload.name)).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"batas{suffix}"
+        path.write_bytes(upload.getvalue())
+        try:
+            city = citylayer.read_city_layer(path)
+        except citylayer.CityLayerError as exc:
+            st.error(md(str(exc).replace(str(path), str(upload.name))))
+            return
+    st.session_state[_LAYER_KEY] = (upload.name, city)
+
+
+def _layer_section() -> None:
+    st.caption(tr("data.batas_active", label=md(attribution(boundaries()[0]))))
+    upload = st.file_uploader(
+        tr("data.batas_upload"), type=["geojson", "json", "gpkg"], key="data_batas_file"
+    )
+    label = st.text_input(tr("data.batas_label"), key="data_batas_label")
+    if upload is not None and st.button(tr("data.batas_check"), key="data_batas_check"):
+        with st.spinner(tr("data.batas_checking")):
+            _check_layer(upload)
+    name, city = st.session_state.get(_LAYER_KEY, (None, None))
+    if city is None or upload is None or name != upload.name:
+        return
+    st.write(md(city.columns.describe()))
+    for warning in city.warnings:
+        st.warning(md(warning))
+    if not city.ok:
+        for problem in city.problems:
+            st.error(md(problem))
+        return
+    plan = boundaries_service.plan_layer(store, city)
+    st.code("\n".join(plan.lines()), language=None)
+    st.dataframe(compare.report_table(plan.comparison), hide_index=True, width="stretch")
+    confirmed = st.checkbox(tr("data.batas_confirm"), key="data_batas_confirm")
+    if st.button(tr("data.batas_use"), disabled=not confirmed, type="primary"):
+        source = label.strip() or f"Batas wilayah: {upload.name}"
+        try:
+            done = boundaries_service.use_layer(
+                store, city, source_label=source, user=current_user()
+            )
+        except ValueError as exc:
+            st.error(md(exc))
+            return
+        st.session_state.pop(_LAYER_KEY, None)
+        clear_data_caches()
+        st.success(tr("data.batas_done", n=n(len(done.changes))))
+
+
+with tab_batas:
+    st.subheader(tr("data.batas_sentra_header"))
+    flagged = boundaries_service.sentra_flags(store)
+    if flagged.empty:
+        st.caption(tr("data.batas_sentra_none"))
+    else:
+        st.dataframe(flagged, hide_index=True, width="stretch")
+    if current_role() == "admin":
+        st.subheader(tr("data.batas_header"))
+        _layer_section()
+        if st.button(tr("data.batas_reset"), key="data_batas_reset"):
+            try:
+                boundaries_service.reset_layer(store, user=current_user())
+            except ValueError as exc:
+                st.error(md(exc))
+            else:
+                clear_data_caches()
+                st.rerun()

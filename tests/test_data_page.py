@@ -57,8 +57,29 @@ def test_planners_and_admins_open_the_page(store_url: str, role: str, lang: str)
         t("data.tab_import", lang),
         t("data.tab_batches", lang),
         t("data.tab_export", lang),
+        t("data.tab_batas", lang),
     ]
     assert t("data.batches_empty", lang) in [i.value for i in at.info]
+    headers = [h.value for h in at.subheader]
+    assert t("data.batas_sentra_header", lang) in headers
+    assert (t("data.batas_header", lang) in headers) == (role == "admin")  # admins change layers
+
+
+def test_misplaced_sentra_are_flagged_on_the_page(store_url: str) -> None:
+    """A sentra whose point is in another kelurahan than its kode is listed, not moved."""
+    store = Store(store_url)
+    sentra = store.read_sentra()
+    first = sentra.index[0]
+    other = (
+        "35.73.02.1008"
+        if sentra.loc[first, "kode_kelurahan"] != "35.73.02.1008"
+        else ("35.73.01.1007")
+    )
+    sentra.loc[first, "kode_kelurahan"] = other
+    store.write_sentra(sentra.iloc[[first]])  # as an old import might have left it
+    at = _data_page("perencana")
+    tables = [d.value for d in at.dataframe]
+    assert any(sentra.loc[first, "nama"] in table.to_string() for table in tables)
 
 
 @pytest.mark.parametrize("role", ["pimpinan", "publik"])

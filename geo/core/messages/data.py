@@ -52,6 +52,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.col_sample": {"id": "Contoh isi", "en": "Sample values"},
     "data.col_target": {"id": "Kolom tujuan", "en": "Target field"},
     "data.ignore": {"id": "(abaikan)", "en": "(ignore)"},
+    "data.tab_batas": {"id": "Batas wilayah", "en": "Boundaries"},
+    "data.batas_active": {
+        "id": "Lapisan batas aktif: {label}",
+        "en": "Active boundary layer: {label}",
+    },
+    "data.batas_sentra_header": {
+        "id": "Sentra yang titiknya di kelurahan lain daripada kodenya",
+        "en": "Sentra whose point lies in another kelurahan than its kode",
+    },
+    "data.batas_sentra_none": {
+        "id": "Tidak ada: setiap sentra berada di kelurahan kodenya.",
+        "en": "None: every sentra lies in the kelurahan of its kode.",
+    },
+    "data.batas_header": {
+        "id": "Pakai lapisan batas kelurahan milik Pemkot",
+        "en": "Use the city's own kelurahan boundary layer",
+    },
+    "data.batas_upload": {
+        "id": "Berkas lapisan (GeoJSON atau GeoPackage, sistem koordinat apa pun)",
+        "en": "Layer file (GeoJSON or GeoPackage, any coordinate system)",
+    },
+    "data.batas_label": {
+        "id": 'Sumber untuk atribusi peta, mis. "Batas wilayah: Pemkot Malang, 2025"',
+        "en": 'Source for the map attribution, e.g. "Batas wilayah: Pemkot Malang, 2025"',
+    },
+    "data.batas_check": {"id": "Periksa lapisan", "en": "Check the layer"},
+    "data.batas_checking": {"id": "Memeriksa lapisan…", "en": "Checking the layer…"},
+    "data.batas_confirm": {
+        "id": "Saya sudah membaca laporannya: jadikan lapisan ini acuan",
+        "en": "I have read the report: make this layer the reference",
+    },
+    "data.batas_use": {"id": "Pakai lapisan ini", "en": "Use this layer"},
+    "data.batas_done": {
+        "id": "Lapisan dipakai; {n} UMKM pindah kelurahan (bisa dibatalkan).",
+        "en": "Layer in use; {n} UMKM changed kelurahan (can be undone).",
+    },
+    "data.batas_reset": {"id": "Kembali ke batas bawaan", "en": "Back to the shipped boundaries"},
     "data.mapping_download": {
         "id": "Unduh pemetaan kolom (JSON, untuk `geo import --mapping`)",
         "en": "Download the column mapping (JSON, for `geo import --mapping`)",
