@@ -7,16 +7,15 @@ small cells suppressed; the register itself stays on the server.
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import wilayah
 from geo.analysis import publik
 from geo.core import settings
 from geo.core.escape import markdown_text as md
 from geo.render.publik import public_map
+from geo.wilayah.citylayer import attribution
 from pages._common import (
     boundaries,
     current_lang,
@@ -40,11 +39,6 @@ def _cards(url: str, version: str, lang: str) -> pd.DataFrame:
     return publik.sentra_cards(
         get_store().read_sentra(), public_register(), kelurahan=boundaries()[0], lang=lang
     )
-
-
-@st.cache_resource(show_spinner=False)
-def _kecamatan() -> gpd.GeoDataFrame:
-    return wilayah.kecamatan()
 
 
 def _page_url() -> str:
@@ -133,7 +127,12 @@ shown = publik.filter_cards(cards, query=query, komoditas=komoditas, kecamatan=k
 
 st_folium(
     public_map(
-        shown, kecamatan=_kecamatan(), selected=selected, share_base=share_base, lang=LANG
+        shown,
+        kecamatan=boundaries()[1],  # the active layer's kecamatan
+        selected=selected,
+        share_base=share_base,
+        lang=LANG,
+        attribution=attribution(boundaries()[0]),
     ),
     key="publik_map",
     height=420,

@@ -78,6 +78,7 @@ def public_map(
     share_base: str | None = None,
     lang: str = "id",
     offline: bool | None = None,
+    attribution: str = settings.UPSTREAM_ATTRIBUTION,
 ) -> folium.Map:
     """Build the public map: sentra stars over kecamatan outlines, nothing else.
 
@@ -99,6 +100,8 @@ def public_map(
     offline
         Load Leaflet from the vendored files (see :func:`geo.render.mapview.localize_assets`); by
         default :func:`geo.core.settings.offline_assets`.
+    attribution
+        Source of the boundaries shown (the active layer's label).
 
     Returns
     -------
@@ -126,7 +129,7 @@ def public_map(
         _add_star(group, card, selected=card["id"] == selected, lang=lang, share_base=share_base)
     if not len(chosen):
         _fit_view(m, located, kecamatan=kecamatan)
-    mapview.add_attribution(m)
+    mapview.add_attribution(m, text=attribution)
     if settings.offline_assets() if offline is None else offline:
         mapview.localize_assets(m)
     return m
