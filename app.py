@@ -58,7 +58,7 @@ navigation = st.navigation(list(registered.values()), position="hidden")
 # The menu is drawn here, only the role's pages: Streamlit's own sidebar list is switched off
 # (.streamlit/config.toml) because on a fresh server's first paint it listed every script of
 # pages/ (admin, _auth, _common ...) before this script ran.
-with st.sidebar:
+with st.sidebar, st.container(key="menu"):
     for page, obj in registered.items():
         if page in allowed:
             st.page_link(obj)

@@ -95,10 +95,10 @@ def login(page: Page, base_url: str, role: str) -> None:
     form.get_by_label("Nama pengguna").fill(role)
     form.get_by_label("Kata sandi").fill(TEST_USERS[role])
     form.get_by_role("button", name="Masuk").click()
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator(".st-key-menu")  # app.py's menu: the role's pages only
     for page_id in pages_for(role):
         url_path = "" if page_id == "beranda" else page_id
-        nav.locator(f'a[href="{base_url}/{url_path}"]').first.wait_for(timeout=30_000)
+        nav.locator(f'a[href="{url_path}"]').first.wait_for(timeout=30_000)
     page.locator(".st-key-auth_logout").wait_for(timeout=30_000)
 
 
