@@ -480,7 +480,8 @@ def test_account_change_ends_open_sessions(db: str, change) -> None:
 
 
 @pytest.mark.parametrize(
-    "weak", ["aaaaaaaaaa", "password12", " " * 10, "qwertyuiop", "1234567890", "umkmmalang1"]
+    "weak",
+    ["aaaaaaaaaa", "password12", " " * 10, "qwertyuiop", "1234567890", "malang2026", "P@ssw0rd123"],
 )
 def test_easily_guessed_passwords_are_refused(weak: str) -> None:
     with pytest.raises(auth.AuthError) as err:
