@@ -204,28 +204,29 @@ def _maps(kel: gpd.GeoDataFrame, names: list[str], *, with_plan: bool = True) ->
     return maps
 
 
-def _run(page, m: folium.Map) -> tuple[list[str], list[str], object]:
-    """Load a map offline in Chromium; return page errors, tooltip/popup texts, ``__pwned``."""
+def _run(context, m: folium.Map) -> tuple[list[str], list[str], object]:
+    """Load a map offline in a fresh Chromium page; return page errors, tooltip/popup texts and
+    ``window.__pwned``."""
     mapview.localize_assets(m, inline=True)
     errors: list[str] = []
-
-    def on_error(error: object) -> None:
-        errors.append(str(error))
-
-    page.on("pageerror", on_error)
-    page.set_content(m.get_root().render(), wait_until="load")
-    page.wait_for_function("() => typeof L !== 'undefined'")
-    texts = page.evaluate(OPEN_ALL)
-    page.wait_for_timeout(50)  # an onerror of an <img> in an opened popup fires here
-    pwned = page.evaluate("() => window.__pwned")
-    page.remove_listener("pageerror", on_error)
+    page = context.new_page()  # one document per map: no event of an earlier map leaks in
+    try:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.set_content(m.get_root().render(), wait_until="load")
+        page.wait_for_function("() => typeof L !== 'undefined'")
+        texts = page.evaluate(OPEN_ALL)
+        page.wait_for_timeout(50)  # an onerror of an <img> in an opened popup fires here
+        pwned = page.evaluate("() => window.__pwned")
+    finally:
+        page.close()
     return errors, texts, pwned
 
 
 @pytest.fixture
 def offline_page(browser_page):
-    browser_page.route("**/*", lambda route: route.abort())
-    return browser_page
+    """The browser context of a page whose every request is refused (no network)."""
+    browser_page.context.route("**/*", lambda route: route.abort())
+    return browser_page.context
 
 
 @pytest.mark.browser

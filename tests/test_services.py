@@ -312,6 +312,10 @@ def test_concurrent_imports_store_each_business_once(any_url, tmp_path):
     def run(plan) -> None:
         try:
             imports.commit_import(Store(any_url), plan, user="paralel")
+        except ValueError as exc:
+            # The last of three overlapping files may find every row already stored: refused.
+            if "semua baris sudah tersimpan" not in str(exc):
+                errors.append(exc)
         except BaseException as exc:
             errors.append(exc)
 
