@@ -545,3 +545,26 @@ def test_admin_unlocks_an_account(db: str, capsys: pytest.CaptureFixture[str]) -
     assert user["terkunci_sampai"] is None and user["gagal_login"] == 0
     assert store.read_audit().iloc[0]["aksi"] == audit.USER_UNLOCK
     assert auth.authenticate(store, "sri", PASSWORD).ok
+
+
+def test_user_add_without_a_terminal_or_with_bad_bytes_is_one_line(db: str, tmp_path: Path) -> None:
+    """No traceback: no terminal and no --password-stdin, or a non-UTF-8 password (13.10)."""
+    import subprocess
+    import sys
+
+    def run(args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "geo", "user", "add", "budi", "--peran", "admin", *args],
+            input=data,
+            capture_output=True,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+
+    for args, data, message in (
+        ([], b"", b"--password-stdin"),
+        (["--password-stdin"], b"\xff\xfe\xfa-sandi-panjang\n", b"not UTF-8"),
+    ):
+        out = run(args, data)
+        assert out.returncode == 2 and message in out.stderr
+        assert b"Traceback" not in out.stderr

@@ -247,3 +247,14 @@ def test_cli_refuses_a_bad_period_and_writes_nothing(
 
 def test_brief_filename() -> None:
     assert brief.brief_filename(kpi.parse_period("2026-Q3"), "pdf") == "laporan-ringkas-2026-Q3.pdf"
+
+
+def test_a_period_before_the_data_is_refused_clearly(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    out = tmp_path / "lama.pdf"
+    assert cli.main(["brief", "--period", "1999", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "tidak ada UMKM terkurasi sampai akhir periode 1999" in err and "min()" not in err
+    assert not out.exists()

@@ -913,7 +913,8 @@ def brief_from_store(
     Raises
     ------
     ValueError
-        The period is not understood, or the store holds no UMKM.
+        The period is not understood, the store holds no UMKM, or none was curated by the end
+        of the period.
     """
     chosen = kpi.parse_period(period) if isinstance(period, str) else period
     progress(0.05, t("dasbor.brief.step.data", lang))
@@ -937,6 +938,13 @@ def brief_from_store(
         period=chosen,
         lang=lang,
     )
+    if figures.kpi["curated"] == 0:
+        first = register["tanggal_terkurasi"].dropna().min()
+        since = f" (data mulai {first:%Y-%m})" if pd.notna(first) else ""
+        raise ValueError(
+            f"tidak ada UMKM terkurasi sampai akhir periode {chosen.code}{since}; "
+            "pilih periode lain"
+        )
     demo = store.get_meta("dataset") == "demo"
     out = render_brief(
         figures, fmt=fmt, lang=lang, demo=demo, generated=generated, progress=progress

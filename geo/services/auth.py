@@ -460,12 +460,28 @@ def read_new_password(*, stdin: bool = False) -> str:
     Raises
     ------
     AuthError
-        The two entries differ.
+        The two entries differ, there is no terminal to ask on (use ``--password-stdin``),
+        standard input ended, or the line is not UTF-8.
     """
     if stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Repeat password: ") != first:
+        buffer = getattr(sys.stdin, "buffer", None)  # a text stream (tests) has none
+        if buffer is None:
+            return sys.stdin.readline().rstrip("\r\n")
+        raw = buffer.readline()
+        try:
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise AuthError("auth.err_password_encoding", "the password is not UTF-8") from exc
+    if not sys.stdin.isatty():
+        raise AuthError(
+            "auth.err_no_terminal", "no terminal to ask for the password: use --password-stdin"
+        )
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Repeat password: ")
+    except EOFError as exc:
+        raise AuthError("auth.err_no_terminal", "no password given (input ended)") from exc
+    if again != first:
         raise AuthError("auth.err_password_mismatch", "the two passwords differ")
     return first
 

@@ -78,6 +78,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "admin.unlock": {"id": "Buka kunci", "en": "Unlock"},
+    "auth.err_password_encoding": {
+        "id": "Kata sandi bukan teks UTF-8.",
+        "en": "The password is not UTF-8 text.",
+    },
+    "auth.err_no_terminal": {
+        "id": "Tidak ada terminal untuk menanyakan kata sandi: pakai --password-stdin.",
+        "en": "No terminal to ask for the password: use --password-stdin.",
+    },
     "auth.err_password_short": {
         "id": "Kata sandi minimal {n} karakter.",
         "en": "The password needs at least {n} characters.",
