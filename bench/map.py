@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -293,6 +294,250 @@ def browser_time(
 
 
 # --------------------------------------------------------------------------------------------
+# The running app: menu click to first clusters, WebSocket bytes, pan and zoom (issue 16)
+# --------------------------------------------------------------------------------------------
+APP_USER = ("perencana", "bench-perencana-2025")
+#: A stock streamlit-folium page over the same points: FastMarkerCluster with Leaflet's default
+#: marker, st_folium defaults (every pan and zoom reruns it).
+_STOCK_PAGE = """
+import sys
+
+sys.path.insert(0, {root!r})
+
+import folium
+import folium.plugins
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.render import mapview
+from geo.store import Store
+
+
+@st.cache_data
+def points():
+    umkm = Store({url!r}).read_umkm()
+    return umkm.loc[umkm["status"] == "aktif", ["lat", "lon"]].dropna().to_numpy().tolist()
+
+
+m = folium.Map(location=[-7.97, 112.63], zoom_start=12)
+# Leaflet's default marker: folium's default callback needs awesome-markers from a CDN.
+marker = "function (row) {{ return L.marker(new L.LatLng(row[0], row[1])); }}"
+folium.plugins.FastMarkerCluster(points(), callback=marker).add_to(m)
+mapview.localize_assets(m, asset_base_url={assets!r})
+st.title("Stock")
+st_folium(m, height=620, use_container_width=True)
+"""
+_MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@dataclass
+class AppRun:
+    """One page opened in the running app, then panned and zoomed."""
+
+    name: str
+    open_s: float | None = None
+    open_bytes: int = 0
+    gestures: dict[str, tuple[int, float]] = field(default_factory=dict)
+    rebuilt: bool | None = None
+
+
+class _Bytes:
+    """Bytes received over the page's WebSockets."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    def watch(self, ws: object) -> None:
+        ws.on("framereceived", self._frame)  # type: ignore[attr-defined]
+
+    def _frame(self, payload: str | bytes) -> None:
+        self.received += len(payload.encode() if isinstance(payload, str) else payload)
+
+
+@contextlib.contextmanager
+def _streamlit(script: Path, env: dict[str, str]) -> Iterator[str]:
+    """Run ``streamlit run script`` from the project root; yield its base URL."""
+    import socket
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_healthy(base: str, process: Any, log: Any) -> None:
+    """Wait until the server answers its health check; raise with its log if it died."""
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with opener.open(f"{base}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace")[-3000:]) from None
+            time.sleep(0.25)
+
+
+def _app_database(directory: Path, count: int) -> str:
+    """A SQLite store with ``count`` active demo UMKM and the bench user; its URL."""
+    from geo.ingest import demo
+    from geo.services import auth
+    from geo.services import demo as demo_service
+    from geo.store import Store
+
+    url = f"sqlite:///{directory / 'umkm.sqlite'}"
+    store = Store(url)
+    demo_service.load_into(store, demo.generate(count=count))
+    auth.create_user(store, APP_USER[0], APP_USER[1], "perencana", by="bench")
+    store.close()
+    return url
+
+
+def _idle(page: object, timeout_ms: float) -> None:
+    """Wait until Streamlit runs no script (twice, a moment apart)."""
+    status = page.locator('[data-testid="stStatusWidget"]')  # type: ignore[attr-defined]
+    for _ in range(2):
+        page.wait_for_timeout(700)  # type: ignore[attr-defined]
+        status.wait_for(state="hidden", timeout=timeout_ms)
+
+
+def _gestures(page: object, counter: _Bytes, run: AppRun, timeout_ms: float) -> None:
+    """Pan, zoom, pan: bytes received and seconds until the app is idle again."""
+    iframe = page.locator(_MAP_IFRAME).last  # type: ignore[attr-defined]
+    frame = page.frame_locator(_MAP_IFRAME).last  # type: ignore[attr-defined]
+    handle = iframe.element_handle()
+    inner = handle.content_frame()
+    inner.evaluate("window.__benchMark = 1")
+    box = iframe.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    mouse = page.mouse  # type: ignore[attr-defined]
+
+    def pan() -> None:
+        mouse.move(cx, cy)
+        mouse.down()
+        mouse.move(cx - 150, cy - 80, steps=8)
+        mouse.up()
+
+    def zoom() -> None:
+        frame.locator(".leaflet-control-zoom-in").click()
+
+    for name, action in (("pan", pan), ("zoom", zoom), ("pan 2", pan)):
+        before, start = counter.received, time.perf_counter()
+        action()
+        _idle(page, timeout_ms)
+        run.gestures[name] = (counter.received - before, time.perf_counter() - start)
+    same = handle.evaluate("e => e.isConnected") and inner.evaluate("window.__benchMark") == 1
+    run.rebuilt = not same
+
+
+def app_runs(count: int, *, timeout_s: float) -> list[AppRun]:
+    """Open the app's Peta UMKM from the menu and a stock page; measure bytes and gestures."""
+    timeout_ms = timeout_s * 1000
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-map-app-") as tmp:
+        url = _app_database(Path(tmp), count)
+        env = {"DATABASE_URL": url, "PETA_UMKM_OFFLINE_ASSETS": "1", "PYTHONUNBUFFERED": "1"}
+        with _streamlit(ROOT / "app.py", env) as base, sync_playwright() as playwright:
+            stock = Path(tmp) / "stock.py"
+            stock.write_text(
+                _STOCK_PAGE.format(url=url, assets=f"{base}/app/static/", root=str(ROOT))
+            )
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS[:-1], headless=True
+            )
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            counter = _Bytes()
+            page.on("websocket", counter.watch)
+            page.goto(base)
+            page.get_by_role("link", name="Masuk petugas").click(timeout=timeout_ms)
+            form = page.locator('[data-testid="stForm"]')
+            form.get_by_label("Nama pengguna").fill(APP_USER[0])
+            form.get_by_label("Kata sandi").fill(APP_USER[1])
+            form.get_by_role("button", name="Masuk").click()
+            page.locator(".st-key-auth_logout").wait_for(timeout=timeout_ms)
+            _idle(page, timeout_ms)
+            run = AppRun(f"Peta UMKM, {count:,} UMKM (menu click)")
+            before, start = counter.received, time.perf_counter()
+            page.get_by_role("link", name="Peta UMKM").click()
+            page.frame_locator(_MAP_IFRAME).last.locator(".marker-cluster").first.wait_for(
+                timeout=timeout_ms
+            )
+            run.open_s = time.perf_counter() - start
+            _idle(page, timeout_ms)
+            run.open_bytes = counter.received - before
+            _gestures(page, counter, run, timeout_ms)
+            runs.append(run)
+            with _streamlit(stock, env) as stock_base:
+                page = browser.new_context(viewport=VIEWPORT).new_page()
+                counter = _Bytes()
+                page.on("websocket", counter.watch)
+                run = AppRun(f"stock FastMarkerCluster page, {count:,} points (goto)")
+                start = time.perf_counter()
+                page.goto(stock_base, wait_until="commit")
+                page.frame_locator(_MAP_IFRAME).last.locator(".marker-cluster").first.wait_for(
+                    timeout=timeout_ms
+                )
+                run.open_s = time.perf_counter() - start
+                _idle(page, timeout_ms)
+                run.open_bytes = counter.received
+                _gestures(page, counter, run, timeout_ms)
+                runs.append(run)
+            browser.close()
+    return runs
+
+
+def app_markdown(runs: list[AppRun]) -> str:
+    """Markdown table of :func:`app_runs`."""
+    names = list(runs[0].gestures) if runs else []
+    head = (
+        "| Page | To first clusters | WebSocket bytes to open | "
+        + " | ".join(f"{n}: bytes, s to idle" for n in names)
+        + " | Map rebuilt |"
+    )
+    lines = [head, "|" + "---|" * (4 + len(names))]
+    for r in runs:
+        cells = [f"{b:,} B, {t:.2f} s" for b, t in r.gestures.values()]
+        lines.append(
+            f"| {r.name} | {_seconds(r.open_s)} | {r.open_bytes:,} | "
+            + " | ".join(cells)
+            + f" | {'yes' if r.rebuilt else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------
 @dataclass
@@ -458,19 +703,44 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="runs of the page's map per size (median)"
     )
     parser.add_argument("--timeout", type=float, default=BROWSER_TIMEOUT_S)
+    parser.add_argument(
+        "--app",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="also run the app with N demo UMKM (default 30000): menu click to first clusters, "
+        "WebSocket bytes, pan and zoom, against a stock FastMarkerCluster page",
+    )
+    parser.add_argument("--app-only", action="store_true", help="skip the static-HTML table")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         parser.error(f"{CHROMIUM} is missing (scripts/ensure-system-deps.sh installs it)")
     started = dt.datetime.now(dt.UTC)
     load = os.getloadavg()
-    rows = run(tuple(args.sizes), repeat=args.repeat, timeout_s=args.timeout)
+    rows = (
+        [] if args.app_only else run(tuple(args.sizes), repeat=args.repeat, timeout_s=args.timeout)
+    )
+    app_sizes = [] if args.app is None else (args.app or [30_000])
+    app = [r for n in app_sizes for r in app_runs(n, timeout_s=args.timeout)]
     print(f"## Map benchmark, {started:%Y-%m-%d %H:%M} UTC\n")
     print(
         f"Machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {_cpu_model()}; "
         f"load average at start {load[0]:.2f}; Python {platform.python_version()}, "
         f"folium {folium.__version__}; {shutil.which('chromium') or CHROMIUM}.\n"
     )
-    print(markdown(rows))
+    if rows:
+        print(markdown(rows))
+    if app:
+        print("\n### The running app (Streamlit, headless Chromium, one run)\n")
+        print(app_markdown(app))
+        print(
+            "\nFirst clusters: wall seconds from the menu click (the stock page: from goto, it "
+            "has no menu). Bytes: received over Streamlit's WebSocket. Seconds to idle include "
+            "1.4 s of fixed settling waits (two 0.7 s pauses before checking that no script "
+            "runs). Map rebuilt: the map iframe was replaced or its document reloaded."
+        )
+    if not rows:
+        return 0
     print(
         "\nBuild + render: Python, `m.get_root().render()` included; the page map is the median "
         f"of {args.repeat} runs, the baseline one run. Browser columns: seconds from navigation "

@@ -4,10 +4,19 @@ The page composes: the view (filters, metric, basemap, map position) comes from 
 string and goes back to it, the register is filtered with :mod:`geo.analysis.filters`, coverage and
 the
 profile come from :mod:`geo.analysis.coverage`, and the map is :func:`geo.render.mapview.build_map`.
+
+Pan and zoom must stay light (issue 16): they rerun the page only to put the position into the
+URL. The map is cached on what it shows (filters, layers, data version, role, language) and
+handed to ``st_folium`` with the same centre and zoom until one of those changes, so the
+component's arguments are identical and Streamlit sends a reference to its cached message
+instead of the map; the iframe is neither rebuilt nor re-sent.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
+from dataclasses import astuple, dataclass
 from datetime import date
 
 import folium
@@ -24,7 +33,9 @@ from geo.core import settings
 from geo.core.access import sees_personal
 from geo.core.escape import markdown_text as md
 from geo.core.i18n import category_label, format_number
+from geo.core.register import STATUS
 from geo.render import clustermap, mapview
+from geo.wilayah.citylayer import attribution
 from geo.wilayah.sentra import sentra_summary
 from pages._common import (
     boundaries,
@@ -46,6 +57,47 @@ LANG = current_lang()
 ROLE = current_role()
 store = get_store()
 VERSION = data_version(store)
+#: Statuses drawn by default: the map shows what the headline ("UMKM aktif") counts.
+DEFAULT_STATUS: tuple[str, ...] = ("aktif",)
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """What the map draws besides the filtered rows (part of the map's cache key).
+
+    Attributes
+    ----------
+    metric
+        Choropleth metric (:data:`geo.analysis.filters.METRICS`).
+    basemap
+        ``"osm"`` or ``"light"``.
+    analysis
+        Draw the cluster and Gi* hot-spot layers.
+    status
+        Statuses of the UMKM drawn; inactive ones (``"tidak_aktif"``) get a layer of their
+        own, drawn differently.
+    """
+
+    metric: str
+    basemap: str
+    analysis: bool
+    status: tuple[str, ...] = DEFAULT_STATUS
+
+
+def status_from_query(params: Mapping[str, str | list[str]]) -> tuple[str, ...]:
+    """Read the drawn statuses from the URL parameter ``status`` (default: active only)."""
+    raw = params.get("status", "")
+    text = raw[-1] if isinstance(raw, list) and raw else raw
+    picked = tuple(s for s in STATUS if s in str(text or "").split(","))
+    return picked or DEFAULT_STATUS
+
+
+def page_query(view: MapView, status: tuple[str, ...]) -> dict[str, str]:
+    """Return the URL parameters of the page: the view's and ``status`` when not the default."""
+    query = view.to_query()
+    if status and tuple(status) != DEFAULT_STATUS:
+        query["status"] = ",".join(status)
+    return query
 
 
 # --- cached inputs (pan and zoom rerun the script; none of this is redone) ---------------
@@ -72,42 +124,65 @@ def _cluster_layers(
     return found, spots
 
 
-def _map(
-    flt: RegisterFilter, metric: str, basemap: str, personal: bool, analysis: bool
+def _points(rows: gpd.GeoDataFrame, status: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Return the filtered rows the map may draw (no active ones when only inactive are asked)."""
+    if "aktif" in status:
+        return rows if "tidak_aktif" in status else mapview.split_inactive(rows)[0]
+    return mapview.split_inactive(rows)[1] if "tidak_aktif" in status else rows.iloc[0:0]
+
+
+@st.cache_resource(show_spinner=False, ttl="10m", max_entries=8)
+def _cached_map(
+    url: str, version: str, role: str, lang: str, flt: RegisterFilter, layers: MapLayers
 ) -> folium.Map:
-    """Build the map from cached data (streamlit-folium changes the map object: not cached)."""
-    url = settings.database_url()
-    rows, cov = _filtered(url, VERSION, flt, personal)
+    """Build the map once per (filters, layers, data version, role, language).
+
+    Shared by sessions of the same role: hand :func:`_map`'s copy to ``st_folium``, which
+    changes the map object it renders.
+    """
+    personal = sees_personal(role)
+    rows, cov = _filtered(url, version, flt, personal)
     kel, kec = boundaries()
     sentra = store_table("sentra")
     m = mapview.build_map(
         kelurahan=kel,
         kecamatan=kec,
-        umkm=rows,
+        umkm=_points(rows, layers.status),
         sentra=sentra_summary(sentra, rows),
         coverage=cov,
         options=mapview.MapOptions(
-            metric=metric, basemap=basemap, show_personal=personal, lang=LANG
+            metric=layers.metric,
+            basemap=layers.basemap,
+            show_personal=personal,
+            lang=lang,
+            inactive="layer" if "tidak_aktif" in layers.status else "hide",
         ),
     )
-    if analysis:
-        found, spots = _cluster_layers(url, VERSION, flt.sektor, flt.skala)
-        clustermap.add_hotspots(m, spots, lang=LANG, show=False)
-        clustermap.add_clusters(m, found, lang=LANG)
-        clustermap.add_cluster_legend(m, lang=LANG)
+    if layers.analysis:
+        found, spots = _cluster_layers(url, version, flt.sektor, flt.skala)
+        clustermap.add_hotspots(m, spots, lang=lang, show=False)
+        clustermap.add_clusters(m, found, lang=lang)
+        clustermap.add_cluster_legend(m, lang=lang)
     return m
+
+
+def _map(flt: RegisterFilter, layers: MapLayers) -> folium.Map:
+    """Return a private copy of the cached map (st_folium changes the object it renders)."""
+    return copy.deepcopy(_cached_map(settings.database_url(), VERSION, ROLE, LANG, flt, layers))
 
 
 # --- view from the URL -----------------------------------------------------------------------
 view = MapView.from_query(st.query_params.to_dict())
+url_status = status_from_query(st.query_params.to_dict())
 kel, _ = boundaries()
 sentra_all = store_table("sentra")
 
 # Widgets keep their state under keys; the URL seeds them once per session (or when a shared
 # link with another view is opened), so a default never changes under a widget's feet.
 _KEYS = "peta_query"
-if st.session_state.get(_KEYS) != view.to_query():
+if st.session_state.get(_KEYS) != page_query(view, url_status):
     f = view.filter
+    st.session_state.pop("peta_map_key", None)  # a new view: the map opens at its position
     st.session_state.update(
         {
             "peta_sektor": list(f.sektor),
@@ -118,6 +193,7 @@ if st.session_state.get(_KEYS) != view.to_query():
             "peta_tanggal_aktif": f.dari is not None or f.sampai is not None,
             "peta_tanggal": (f.dari or date(2024, 6, 1), f.sampai or date.today()),
             "peta_cari": f.cari,
+            "peta_status": list(url_status),
             "peta_metrik": view.metric,
             "peta_basemap": view.basemap,
             "peta_analisis": True,
@@ -165,6 +241,14 @@ with st.sidebar:
         if isinstance(picked, tuple) and len(picked) == 2:
             dari, sampai = picked
     cari = st.text_input(tr("peta.cari"), key="peta_cari")
+    # Inactive businesses are drawn only when asked, as a layer of their own.
+    picked_status = st.multiselect(
+        tr("data.filter_status"),
+        list(STATUS),
+        key="peta_status",
+        format_func=lambda s: category_label("status", s, LANG),
+    )
+    status = tuple(s for s in STATUS if s in picked_status)
     st.divider()
     metric = st.selectbox(
         tr("peta.metrik"),
@@ -205,14 +289,22 @@ c2.metric(tr("peta.jumlah_kelurahan"), format_number(int((cov["umkm_aktif"] > 0)
 c3.metric(tr("peta.jumlah_flag"), format_number(len(flagged), LANG))
 
 # --- map -----------------------------------------------------------------------------------
-m = _map(flt, metric, basemap, personal, analysis)
+layers = MapLayers(metric=metric, basemap=basemap, analysis=analysis, status=status)
+# The position handed to the map changes only with the map itself (or a new shared view):
+# after a pan or zoom the arguments of st_folium are identical, so nothing is re-sent.
+# (By value: the script's classes are new objects at every run, so compare plain tuples.)
+map_key = (astuple(flt), astuple(layers), VERSION, ROLE, LANG)
+if st.session_state.get("peta_map_key") != map_key:
+    st.session_state["peta_map_key"] = map_key
+    st.session_state["peta_posisi"] = (view.center, view.zoom)
+start_center, start_zoom = st.session_state["peta_posisi"]
 state = st_folium(
-    m,
+    _map(flt, layers),
     key="peta_umkm",
     height=620,
     use_container_width=True,
-    center=list(view.center) if view.center else None,
-    zoom=view.zoom,
+    center=list(start_center) if start_center else None,
+    zoom=start_zoom,
     returned_objects=[*mapview.RETURNED_OBJECTS, "center", "zoom"],
 )
 if state and state.get("center") and state.get("zoom"):
@@ -224,7 +316,7 @@ if state and state.get("center") and state.get("zoom"):
         center=(round(centre["lat"], 5), round(centre["lng"], 5)),
         zoom=int(state["zoom"]),
     )
-query = view.to_query()
+query = page_query(view, status)
 st.session_state[_KEYS] = query
 if query != st.query_params.to_dict():
     st.query_params.from_dict(query)
@@ -308,4 +400,4 @@ else:
         hide_index=True,
         width="stretch",
     )
-st.caption(tr("peta.atribusi", upstream=settings.UPSTREAM_ATTRIBUTION))
+st.caption(tr("peta.atribusi", upstream=attribution(boundaries()[0])))

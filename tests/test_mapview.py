@@ -576,3 +576,97 @@ def test_page_layers_alone(kel, kec, umkm, sentra, coverage):
     )
     assert set(_geojson_layers(bare)) == {"kelurahan", "kecamatan"}
     assert not _elements(bare, mapview.UmkmClusterLayer)
+
+
+# --- inactive businesses and a map that does not change (issue 16) ---------------------------
+def _with_inactive(umkm: gpd.GeoDataFrame, n: int = 30) -> gpd.GeoDataFrame:
+    rows = umkm.copy()
+    rows["status"] = "aktif"
+    rows.loc[rows.index[:n], "status"] = "tidak_aktif"
+    return rows
+
+
+def test_split_inactive(umkm):
+    rows = _with_inactive(umkm)
+    rows.loc[rows.index[-1], "status"] = None  # missing status counts as active
+    active, inactive = mapview.split_inactive(rows)
+    assert len(active) == N_POINTS - 30 and len(inactive) == 30
+    assert set(inactive["status"]) == {"tidak_aktif"}
+    assert active.index[-1] == rows.index[-1]
+    assert active.crs == rows.crs
+    no_status, none = mapview.split_inactive(rows.drop(columns="status"))
+    assert len(no_status) == N_POINTS and none.empty
+
+
+def test_inactive_are_drawn_by_default(kel, kec, umkm, sentra):
+    m = _build(kel, kec, _with_inactive(umkm), sentra)
+    (layer,) = _elements(m, mapview.UmkmClusterLayer)
+    assert layer.n_points == N_POINTS  # "draw": every row given, as before
+    assert "inactive" not in layer.payload
+
+
+def test_hidden_inactive_map_counts_what_the_headline_counts(kel, kec, umkm, sentra, coverage):
+    rows = _with_inactive(umkm)
+    m = _build(kel, kec, rows, sentra, coverage, inactive="hide")
+    (layer,) = _elements(m, mapview.UmkmClusterLayer)
+    assert layer.n_points == int((rows["status"] == "aktif").sum()) == N_POINTS - 30
+    html = _html(m)
+    assert "Usaha Contoh 000000" not in html  # an inactive one
+    assert '"inactive":true' not in html and 'class="nonaktif"' not in html
+
+
+def test_inactive_layer_is_drawn_differently(kel, kec, umkm, sentra, coverage):
+    m = _build(kel, kec, _with_inactive(umkm), sentra, coverage, inactive="layer")
+    active, inactive = _elements(m, mapview.UmkmClusterLayer)
+    assert (active.n_points, inactive.n_points) == (N_POINTS - 30, 30)
+    assert "inactive" not in active.payload
+    assert inactive.payload["inactive"] is True
+    assert inactive.payload["status_label"] == "Tidak aktif"
+    assert inactive.layer_name == "UMKM · Tidak aktif"
+    html = _html(m)
+    assert html.count("L.markerClusterGroup(") == 2
+    assert '"data-umkm-loaded"' in html and '"data-umkm-nonaktif-loaded"' in html
+    assert 'dashArray: "2 2"' in html and "peta-umkm-cluster-nonaktif" in html
+    (legend,) = _elements(m, mapview.Legend)
+    assert '<div class="nonaktif"><i class="dot nonaktif"></i>UMKM · Tidak aktif</div>' in (
+        legend.html_body
+    )
+    english = _build(kel, kec, _with_inactive(umkm), sentra, inactive="layer", lang="en")
+    assert _elements(english, mapview.UmkmClusterLayer)[1].layer_name == "UMKM · Inactive"
+
+
+def test_only_inactive_rows(kel, kec, umkm, sentra):
+    rows = _with_inactive(umkm, n=N_POINTS)
+    hidden = _build(kel, kec, rows, sentra, inactive="hide")
+    assert not _elements(hidden, mapview.UmkmClusterLayer)
+    assert "nonaktif" not in _elements(hidden, mapview.Legend)[0].html_body
+    (layer,) = _elements(_build(kel, kec, rows, sentra, inactive="layer"), mapview.UmkmClusterLayer)
+    assert layer.payload["inactive"] is True and layer.n_points == N_POINTS
+
+
+def test_bad_inactive_option(kel, kec, umkm, sentra):
+    with pytest.raises(ValueError, match="inactive"):
+        _build(kel, kec, umkm, sentra, inactive="grey")
+
+
+def test_same_inputs_give_the_same_streamlit_folium_arguments(kel, kec, umkm, sentra, coverage):
+    # The page relies on it: an identical map is not re-sent after a pan or zoom (Streamlit
+    # sends a reference to the message the browser already has), and a copy of a cached map
+    # renders like a fresh one.
+    import copy
+
+    from streamlit_folium import _get_header, _get_html, _get_map_string
+
+    def arguments(m: folium.Map) -> tuple[str, str, str]:
+        m.get_root().render()
+        m.render()
+        return _get_html(m), _get_header(m), _get_map_string(m)
+
+    def build() -> folium.Map:
+        return _build(kel, kec, _with_inactive(umkm), sentra, coverage, inactive="layer")
+
+    cached = build()
+    first = arguments(build())
+    assert arguments(build()) == first
+    assert arguments(copy.deepcopy(cached)) == first
+    assert arguments(copy.deepcopy(cached)) == first

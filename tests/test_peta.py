@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,54 @@ def test_search_by_name(demo_url, monkeypatch):
     search = next(w for w in at.sidebar.text_input if w.label == "Cari nama usaha")
     search.set_value("tidak ada usaha bernama ini").run()
     assert _metric(at, "UMKM aktif") == 0
+
+
+# --- the map stays light: same arguments after a rerun, inactive only when asked (issue 16) --
+def _map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_a_rerun_sends_the_same_map(demo_url, monkeypatch):
+    # A pan or zoom reruns the page (the position goes into the URL). The map's arguments must
+    # then be identical, so Streamlit sends a reference to the message the browser has.
+    at = _peta(demo_url, monkeypatch, query={"pusat": "-7.97000,112.63000", "zoom": "14"})
+    first = _map_args(at)
+    assert first["center"] == [-7.97, 112.63] and first["zoom"] == 14
+    # After a pan the page has written the new position to the URL and to its session.
+    moved = {"pusat": "-7.95000,112.60000", "zoom": "15"}
+    for key, value in moved.items():
+        at.query_params[key] = value
+    at.session_state["peta_query"] = moved
+    at.run()
+    assert _map_args(at) == first
+    # A shared link with another view (URL and session disagree) opens at its position.
+    at.query_params["pusat"] = "-7.96000,112.61000"
+    at.run()
+    assert _map_args(at)["center"] == [-7.96, 112.61]
+    _widget(at, "Sektor").set_value(["kuliner"]).run()
+    assert _map_args(at)["script"] != first["script"]
+
+
+def test_inactive_umkm_only_when_asked(demo_url, monkeypatch):
+    at = _peta(demo_url, monkeypatch)
+    script = _map_args(at)["script"]
+    assert '"inactive":true' not in script
+    assert "data-umkm-loaded" in script
+    status = _widget(at, "Tampilkan status")
+    assert status.value == ["aktif"]
+    status.set_value(["aktif", "tidak_aktif"]).run()
+    assert '"inactive":true' in _map_args(at)["script"]
+    assert _metric(at, "UMKM aktif") == 3_000  # the headline still counts active ones
+    assert at.query_params["status"] == "aktif,tidak_aktif"
+    shared = _peta(demo_url, monkeypatch, query={"status": "tidak_aktif"})
+    assert _widget(shared, "Tampilkan status").value == ["tidak_aktif"]
+    script = _map_args(shared)["script"]
+    assert script.count("L.markerClusterGroup(") == 1 and '"inactive":true' in script
+
+
+def test_map_points_are_the_active_ones(demo_url, monkeypatch):
+    at = _peta(demo_url, monkeypatch)
+    script = _map_args(at)["script"]
+    points = json.loads(re.search(r'"p":(\[[^\]]*\])', script).group(1))
+    assert len(points) // 5 == _metric(at, "UMKM aktif") == 3_000

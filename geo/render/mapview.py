@@ -59,6 +59,7 @@ from geo.core.register import PERSONAL_COLUMNS, SECTORS, SIZE_CLASSES
 from geo.render import maptext
 
 __all__ = [
+    "ACTIVE_STATUS",
     "CHOROPLETH_COLORS",
     "CLICKABLE_LAYERS",
     "DEFAULT_ASSET_BASE_URL",
@@ -89,10 +90,15 @@ __all__ = [
     "clicked_kelurahan",
     "layer_names",
     "localize_assets",
+    "split_inactive",
 ]
 
 Basemap = Literal["osm", "light", "none"]
 Metric = Literal["umkm_aktif", "umkm_per_km2", "umkm_per_sahabat"]
+Inactive = Literal["draw", "hide", "layer"]
+
+#: ``status`` value of a business that counts as active (see :data:`geo.core.register.STATUS`).
+ACTIVE_STATUS = "aktif"
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,11 @@ class MapOptions:
     point_ids
         Send each UMKM's ``id`` to the browser (reported on click), e.g. for an internal page
         that opens the clicked business (:func:`build_map` only).
+    inactive
+        What :func:`build_map` does with UMKM whose ``status`` is not ``"aktif"``: ``"draw"``
+        them like the others (every row given is drawn), ``"hide"`` them (the map counts what
+        an "UMKM aktif" headline counts) or put them in a ``"layer"`` of their own, drawn as
+        hollow dashed circles with grey clusters and a legend entry.
     """
 
     metric: Metric = "umkm_aktif"
@@ -138,6 +149,7 @@ class MapOptions:
     zoom: int | None = None
     lang: str = "id"
     point_ids: bool = False
+    inactive: Inactive = "draw"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1095,6 +1107,11 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
     its GeoJSON properties (``layer``, ``nama_usaha``, ``sektor``, ``kode_kelurahan`` and
     ``id`` when present), which streamlit-folium reports as ``last_active_drawing``.
 
+    A payload with ``inactive`` true is a layer of inactive businesses: hollow dashed circles,
+    grey clusters (CSS class ``peta-umkm-cluster-nonaktif``), the status after the name in
+    the popup, ``layer`` ``"umkm_nonaktif"`` on click and ``data-umkm-nonaktif-loaded`` (not
+    ``data-umkm-loaded``) on the map once clustered.
+
     Parameters
     ----------
     payload
@@ -1131,7 +1148,8 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
                     if (done === total && total === n) {
                         // Mark the map once every point is clustered (used by bench/map.py).
                         setTimeout(function () {
-                            map.getContainer().setAttribute("data-umkm-loaded", String(total));
+                            map.getContainer().setAttribute(
+                                {{ this.loaded_attr_json }}, String(total));
                         }, 0);
                     }
                 },
@@ -1149,14 +1167,19 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
                     var cls = n < 100 ? "small" : (n < 1000 ? "medium" : "large");
                     return L.divIcon({
                         html: "<div><span>" + fmt.format(n) + "</span></div>",
-                        className: "marker-cluster peta-umkm-cluster peta-umkm-cluster-" + cls,
+                        className: "marker-cluster peta-umkm-cluster peta-umkm-cluster-" + cls +
+                            (d.inactive ? " peta-umkm-cluster-nonaktif" : ""),
                         iconSize: L.point(size, size)
                     });
                 }
             });
             var styles = d.colors.map(function (c) {
-                return {radius: 5, weight: 1, color: "#ffffff", opacity: 0.9,
-                        fillColor: c, fillOpacity: 0.9, renderer: renderer, pane: paneName};
+                // Inactive businesses: hollow, dashed, in the sector colour.
+                return d.inactive
+                    ? {radius: 4, weight: 1.5, color: c, opacity: 0.9, dashArray: "2 2",
+                       fillColor: "#ffffff", fillOpacity: 0.7, renderer: renderer, pane: paneName}
+                    : {radius: 5, weight: 1, color: "#ffffff", opacity: 0.9,
+                       fillColor: c, fillOpacity: 0.9, renderer: renderer, pane: paneName};
             });
             var p = d.p, n = p.length / {{ this.fields }}, markers = new Array(n);
             for (var i = 0, j = 0; i < n; i++, j += {{ this.fields }}) {
@@ -1172,7 +1195,9 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
                             [d.f.skala, label(d.skala, p[j + 3])],
                             [d.f.kelurahan, label(d.kel, p[j + 4])]];
                 (d.personal || []).forEach(function (col) { rows.push([col[0], col[1][i]]); });
-                return "<b>" + esc(d.names[i]) + "</b><table class='peta-umkm-table'>" +
+                var title = "<b>" + esc(d.names[i]) + "</b>" +
+                    (d.inactive ? " (" + esc(d.status_label) + ")" : "");
+                return title + "<table class='peta-umkm-table'>" +
                     rows.map(function (r) {
                         var v = r[1] == null ? "" : r[1];
                         return "<tr><th>" + esc(r[0]) + "</th><td>" + esc(v) + "</td></tr>";
@@ -1182,7 +1207,8 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
                 var i = e.layer._petaUmkm;
                 if (i === undefined) { return; }
                 var j = i * {{ this.fields }};
-                var props = {layer: "umkm", nama_usaha: d.names[i],
+                var props = {layer: d.inactive ? "umkm_nonaktif" : "umkm",
+                             nama_usaha: d.names[i],
                              sektor: label(d.sector_codes, p[j + 2]),
                              kode_kelurahan: label(d.kel_kode, p[j + 4])};
                 if (d.ids) { props.id = d.ids[i]; }
@@ -1215,6 +1241,9 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
         self._placeholder = False
         self.payload = payload
         self.fields = _POINT_FIELDS
+        # The attribute set on the map's container once every point is clustered.
+        attr = "data-umkm-nonaktif-loaded" if payload.get("inactive") else "data-umkm-loaded"
+        self.loaded_attr_json = _json(attr)
         self.map_name = ""
         self.default_js = list(type(self).default_js)
         self.default_css = list(type(self).default_css)
@@ -1252,6 +1281,33 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
         self.get_root().script.add_child(_RawText(script), name=self.get_name())
 
 
+def _inactive_name(lang: str) -> str:
+    """Name of the layer (and legend entry) of inactive UMKM, e.g. "UMKM · Tidak aktif"."""
+    status = i18n.category_label("status", "tidak_aktif", lang)
+    return f"{_tr('map.layer.umkm', lang)} · {status}"
+
+
+def split_inactive(umkm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split register rows into active and inactive businesses.
+
+    Parameters
+    ----------
+    umkm
+        Register rows; a row counts as active when its ``status`` is :data:`ACTIVE_STATUS` or
+        missing (a frame without ``status`` is all active).
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``(active, inactive)``, each in the order and with the columns (and CRS) of ``umkm``.
+    """
+    if "status" not in umkm.columns:
+        return umkm, umkm.iloc[0:0]
+    status = umkm["status"].astype("string")
+    active = (status == ACTIVE_STATUS).fillna(True).to_numpy(dtype=bool)
+    return umkm[active], umkm[~active]
+
+
 def _column(rows: pd.DataFrame, name: str) -> pd.Series:
     """Return a column as strings, or all missing when the frame lacks it."""
     if name in rows.columns:
@@ -1273,6 +1329,7 @@ def add_umkm(
     show_personal: bool = False,
     point_ids: bool = False,
     lang: str = "id",
+    inactive: bool = False,
 ) -> UmkmClusterLayer:
     """Add the UMKM points, clustered in the browser, coloured by sector.
 
@@ -1297,6 +1354,9 @@ def add_umkm(
         Send each point's ``id`` too (reported on click as ``last_active_drawing``).
     lang
         Language of the popups.
+    inactive
+        The rows are inactive businesses: draw them differently (see
+        :class:`UmkmClusterLayer`).
 
     Returns
     -------
@@ -1330,6 +1390,9 @@ def add_umkm(
         "locale": "en-US" if i18n.normalize_lang(lang) == "en" else "id-ID",
         "f": {key: _tr(f"map.field.{key}", lang) for key in ("sektor", "skala", "kelurahan")},
     }
+    if inactive:
+        payload["inactive"] = True
+        payload["status_label"] = i18n.category_label("status", "tidak_aktif", lang)
     if point_ids and "id" in rows.columns:
         payload["ids"] = rows["id"].astype("string").fillna("").tolist()
     if show_personal:
@@ -1360,6 +1423,9 @@ _CSS = """
 .marker-cluster.peta-umkm-cluster-medium div { background: rgba(8, 81, 156, 0.9); }
 .marker-cluster.peta-umkm-cluster-large { background: rgba(8, 48, 107, 0.3); }
 .marker-cluster.peta-umkm-cluster-large div { background: rgba(8, 48, 107, 0.9); }
+.marker-cluster.peta-umkm-cluster-nonaktif { background: rgba(115, 115, 115, 0.25); }
+.marker-cluster.peta-umkm-cluster-nonaktif div { background: rgba(255, 255, 255, 0.9);
+  color: #525252; border: 2px dashed #737373; box-sizing: border-box; }
 .peta-umkm-legend details.sektor { margin-top: 4px; }
 .peta-umkm-legend details.sektor summary { font-weight: 600; font-size: 12px; }
 .peta-sentra-icon { width: 22px; height: 22px; border-radius: 50%; border: 2px solid #fff;
@@ -1374,6 +1440,7 @@ _CSS = """
 .peta-umkm-legend i.dot { border-radius: 50%; }
 .peta-umkm-legend i.nodata { background: #d9d9d9; border: 1px dashed #969696; }
 .peta-umkm-legend i.flag { background: transparent; border: 2px dashed #d62728; }
+.peta-umkm-legend i.nonaktif { background: #fff; border: 2px dashed #737373; }
 </style>
 """
 
@@ -1426,6 +1493,7 @@ def add_legend(
     flagged: bool = False,
     sentra: bool = False,
     lang: str = "id",
+    inactive: bool = False,
 ) -> Legend:
     """Add the legend: sector colours, choropleth classes (with "tidak ada data"), symbols.
 
@@ -1445,6 +1513,8 @@ def add_legend(
         Show the sentra symbol.
     lang
         Language.
+    inactive
+        Show the symbol of inactive businesses (hollow dashed circle).
 
     Returns
     -------
@@ -1480,6 +1550,12 @@ def add_legend(
             '<div><i class="dot" style="background:#08519c"></i>'
             f"{html.escape(_tr('map.legend.cluster', lang))}</div>"
         )
+    if inactive:
+        parts.append(
+            '<div class="nonaktif"><i class="dot nonaktif"></i>'
+            f"{html.escape(_inactive_name(lang))}</div>"
+        )
+    if sectors:
         # The sector colours fold away (closed at first) so the legend stays short.
         parts.append(
             f'<details class="sektor"><summary>{html.escape(_tr("map.legend.sectors", lang))}'
@@ -1520,7 +1596,8 @@ def build_map(
         Kecamatan polygons (EPSG:4326) with ``kode`` and ``nama``, as from
         :func:`geo.wilayah.kecamatan`; None dissolves them from ``kelurahan``.
     umkm
-        Register rows to draw as points (all rows given are drawn; filter before), or None.
+        Register rows to draw as points (filter before), or None. Rows whose ``status`` is not
+        ``"aktif"`` are drawn, hidden or put in a layer of their own by ``options.inactive``.
     sentra
         Sentra to mark (:data:`geo.core.register.SENTRA_COLUMNS`, optional ``jumlah_umkm``), or
         None.
@@ -1542,6 +1619,8 @@ def build_map(
     o = MapOptions() if options is None else options
     if o.metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {o.metric!r}")
+    if o.inactive not in ("draw", "hide", "layer"):
+        raise ValueError(f"inactive must be one of draw, hide, layer; got {o.inactive!r}")
     offline = settings.offline_assets() if o.offline is None else o.offline
     if kecamatan is None:
         from geo import wilayah
@@ -1562,7 +1641,7 @@ def build_map(
     m.default_js = _cdn(_MAP_JS)
     m.default_css = _cdn(_MAP_CSS)
     add_basemap(m, basemap=o.basemap)
-    add_attribution(m)
+    add_attribution(m, text=kelurahan.attrs.get("atribusi") or settings.UPSTREAM_ATTRIBUTION)
     _add_page_layers(
         m,
         kelurahan=kelurahan,
@@ -1621,26 +1700,53 @@ def _add_page_layers(
             lang=lang,
             include_non_public=o.show_personal,
         )
-    has_points = umkm is not None and not umkm.empty
-    if has_points:
-        add_umkm(
-            m,
-            umkm=umkm,
-            kelurahan=kelurahan,
-            name=names["umkm"],
-            show_personal=o.show_personal,
-            point_ids=o.point_ids,
-            lang=lang,
-        )
+    has_points, has_inactive = _add_points(m, umkm=umkm, kelurahan=kelurahan, options=o)
     add_legend(
         m,
-        sectors=has_points,
+        sectors=has_points or has_inactive,
         classes=classes,
         metric=o.metric if classes is not None else None,
         flagged=flagged is not None,
         sentra=sentra_layer is not None,
         lang=lang,
+        inactive=has_inactive,
     )
+
+
+def _add_points(
+    m: folium.Map,
+    *,
+    umkm: pd.DataFrame | None,
+    kelurahan: gpd.GeoDataFrame,
+    options: MapOptions,
+) -> tuple[bool, bool]:
+    """Add the UMKM point layers of :func:`build_map` as ``options.inactive`` asks.
+
+    Returns
+    -------
+    tuple of bool
+        Whether a layer of points was added, and whether a layer of inactive ones was.
+    """
+    if umkm is None or umkm.empty:
+        return False, False
+    o = options
+    if o.inactive == "draw":
+        active, inactive = umkm, umkm.iloc[0:0]
+    else:
+        active, inactive = split_inactive(umkm)
+        if o.inactive == "hide":
+            inactive = inactive.iloc[0:0]
+    common: dict[str, Any] = {
+        "kelurahan": kelurahan,
+        "show_personal": o.show_personal,
+        "point_ids": o.point_ids,
+        "lang": o.lang,
+    }
+    if not active.empty:
+        add_umkm(m, umkm=active, name=layer_names(o.lang)["umkm"], **common)
+    if not inactive.empty:
+        add_umkm(m, umkm=inactive, name=_inactive_name(o.lang), inactive=True, **common)
+    return not active.empty, not inactive.empty
 
 
 def clicked_kelurahan(state: Mapping[str, Any] | None) -> str | None:
