@@ -258,3 +258,10 @@ def test_a_period_before_the_data_is_refused_clearly(
     err = capsys.readouterr().err
     assert "tidak ada UMKM terkurasi sampai akhir periode 1999" in err and "min()" not in err
     assert not out.exists()
+
+
+def test_brief_credits_the_active_boundary_layer(store_url: str) -> None:
+    figures = store_figures(store_url, "2026-09")
+    figures.by_kelurahan.attrs["atribusi"] = "Batas wilayah: Pemkot Malang, 2025"
+    page = brief.brief_html(figures, lang="id")
+    assert "Batas wilayah: Pemkot Malang, 2025" in page

@@ -982,6 +982,13 @@ class DashboardOptions:
     top: int = 10
 
 
+def _with_source(table: pd.DataFrame, kelurahan: pd.DataFrame | None) -> pd.DataFrame:
+    """Carry the boundary layer's source label (``attrs["atribusi"]``) to a table."""
+    if kelurahan is not None and kelurahan.attrs.get("atribusi"):
+        table.attrs["atribusi"] = kelurahan.attrs["atribusi"]
+    return table
+
+
 def dashboard_figures(
     register: gpd.GeoDataFrame,
     *,
@@ -1074,7 +1081,9 @@ def dashboard_figures(
         kpi=kpi,
         over_time=curated_over_time(stock),
         by_kecamatan=_with_new(stock, new, "kecamatan", kelurahan=None, lang=lang),
-        by_kelurahan=_with_new(stock, new, "kelurahan", kelurahan=kelurahan, lang=lang),
+        by_kelurahan=_with_source(
+            _with_new(stock, new, "kelurahan", kelurahan=kelurahan, lang=lang), kelurahan
+        ),
         by_sektor=_with_new(stock, new, "sektor", kelurahan=None, lang=lang),
         by_skala=_with_new(stock, new, "skala", kelurahan=None, lang=lang),
         kecamatan=_kecamatan_table(cov, new, period_rises, register, period_visits),

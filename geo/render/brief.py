@@ -229,7 +229,7 @@ def choropleth_png(
     ax.text(
         0.01,
         0.995,
-        UPSTREAM_ATTRIBUTION,
+        _source(figures),
         transform=ax.transAxes,
         ha="left",
         va="top",
@@ -470,13 +470,18 @@ def _rows(table: pd.DataFrame) -> tuple[list[str], list[list[str]], set[int]]:
     return header, [[str(v) for v in row] for row in table.to_numpy()], numeric
 
 
-def _footer(lang: str) -> str:
+def _source(figures: kpi.DashboardFigures) -> str:
+    """Return the boundary source to credit: the active layer's label, else the upstream."""
+    return str(figures.by_kelurahan.attrs.get("atribusi") or UPSTREAM_ATTRIBUTION)
+
+
+def _footer(lang: str, source: str = UPSTREAM_ATTRIBUTION) -> str:
     return t(
         "dasbor.brief.footer",
         lang,
         target=format_number(CURATED_TARGET, lang),
         earlier=format_number(CURATED_EARLIER, lang),
-        attribution=UPSTREAM_ATTRIBUTION,
+        attribution=source,
     )
 
 
@@ -610,7 +615,7 @@ def brief_html(
 <h2>{html.escape(t("dasbor.kecamatan_header", lang))}</h2>
 {_html_table(k_header, k_rows, numeric=k_num, data="kecamatan")}
 <div class="source">{html.escape(t("dasbor.col_help.kecamatan", lang))}</div>
-<div class="footer">{html.escape(_footer(lang))}</div>
+<div class="footer">{html.escape(_footer(lang, _source(figures)))}</div>
 </div>
 </body>
 </html>
@@ -836,7 +841,7 @@ def brief_pdf(
     pdf.set_y(pdf.get_y() + 0.8)
     pdf.set_font(_FONT, "", 6)
     pdf.set_text_color(85, 85, 85)
-    pdf.multi_cell(_CONTENT_W, 2.7, _footer(lang), align="L")
+    pdf.multi_cell(_CONTENT_W, 2.7, _footer(lang, _source(figures)), align="L")
     return bytes(pdf.output())
 
 
