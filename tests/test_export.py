@@ -93,6 +93,7 @@ def test_export_import_round_trip(
     assert summary["ok"] == summary["impor"] == len(register), plan.report()["pesan"].unique()[:5]
     commit_import(store, plan, user="uji")
     back = pd.DataFrame(store.read_umkm(presisi_lokasi=True).drop(columns="geometry"))
+    assert back.pop("id_sumber").isna().all()  # the register's own ids: no foreign id
     original = pd.DataFrame(register.drop(columns="geometry")).sort_values("id", ignore_index=True)
     pd.testing.assert_frame_equal(
         back,

@@ -914,3 +914,18 @@ def test_a_mapping_without_a_name_is_one_problem_of_the_file() -> None:
     )
     assert plan.summary()["galat"] == 3 and (plan.rows["tindakan"] == "lewati").all()
     assert importer.problems_text(plan.problems).startswith("[galat] osm.geojson: pemetaan")
+
+
+def test_a_foreign_id_is_stored_as_id_sumber(store: Store, tmp_path: Path) -> None:
+    """An OpenStreetMap node id is kept beside the register id, never as it (issue 15)."""
+    path = tmp_path / "osm.csv"
+    path.write_text(
+        "ID,NAME,PHONE,kelurahan,lat,lon\n"
+        "1544238704,Bakso Contoh,0341351555,Kauman,-7.9790,112.6300\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(read_source(path), register=store.read_umkm(presisi_lokasi=True))
+    commit_import(store, plan, user="uji")
+    stored = store.read_umkm(presisi_lokasi=True)
+    row = stored[stored["nama_usaha"] == "Bakso Contoh"].iloc[0]
+    assert row["id_sumber"] == "1544238704" and row["id"] != "1544238704"

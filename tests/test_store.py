@@ -276,6 +276,7 @@ def test_tables_match_the_register_model(store: Store) -> None:
         "batch_id",
         "presisi_lokasi",
         *postgis_columns,
+        "id_sumber",  # migration 6
     ]
     assert columns["import_perubahan"] == ["id", "batch_id", "umkm_id", "aksi", "sebelum"]
     assert columns["sentra"] == [*register.SENTRA_COLUMNS, *postgis_columns]

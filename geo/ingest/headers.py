@@ -18,12 +18,11 @@ Ids from other systems
 ----------------------
 A generic id column (``id``, ``ID``, ``fid``, ``OBJECTID``, ``gid``, ``osm_id``, ...: the
 :data:`GENERIC_ID_HEADERS`) is another system's key, not the register id: it is proposed as
-``id_sumber`` (kept in the import report and preview, not stored: the register has no such
-column yet) and never as ``id``, except for a column headed exactly ``id`` whose values look
-like register ids (they contain a letter: ``UMKM-00012``, ``TOKO-001``, as the app's own
-export writes them); an all-digit id (OSM node ``1544238704``, ``OBJECTID`` 1, 2, 3) is
-foreign (:func:`looks_foreign_id`). The user maps it to the register id only by asking
-(``--map id=ID`` or the mapping editor).
+``id_sumber`` (kept in the import report and preview, and stored beside the register id) and never
+as ``id``, except for a column headed exactly ``id`` whose values look like register ids (they
+contain a letter: ``UMKM-00012``, ``TOKO-001``, as the app's own export writes them); an all-digit
+id (OSM node ``1544238704``, ``OBJECTID`` 1, 2, 3) is foreign (:func:`looks_foreign_id`). The user
+maps it to the register id only by asking (``--map id=ID`` or the mapping editor).
 
 Columns the file says more with
 -------------------------------
@@ -266,8 +265,8 @@ FIELDS: dict[str, Field] = {
         Field("sumber", "Sumber data", "Data source", ("sumber", "sumber data")),
         Field(
             "id_sumber",
-            "ID di sistem asal (tidak disimpan)",
-            "Id in the source system (not stored)",
+            "ID di sistem asal",
+            "Id in the source system",
             ("id sumber", "id asal", "source id"),
         ),
     )

@@ -49,13 +49,13 @@ message, report and summary calls them ``fitur`` instead of ``baris`` (:attr:`Im
 the report's first column keeps the key ``baris`` in :meth:`ImportPlan.report` and is headed
 ``fitur`` in the CSV and XLSX files).
 
-Registers from other systems (an OpenStreetMap extract, an SIDT/OSS export): the mapping can
-be given field by field (:func:`geo.ingest.headers.apply_overrides`, the CLI's ``--map`` and
-``--mapping``); a generic id column is kept as ``id_sumber`` (report only), never taken as the
-register id unless asked; unmapped OSM tags and "Jenis"/"Bidang"/"KBLI" columns still decide
-the sector; with :attr:`PlanOptions.skala_default` a list without omzet or aset gets ``ok``
-rows, and the plan says once that the class is assumed (:attr:`ImportPlan.notes`). A mapping
-that cannot be used (no business name) is one problem of the file (row 0), not one per row.
+Registers from other systems (an OpenStreetMap extract, an SIDT/OSS export): the mapping can be
+given field by field (:func:`geo.ingest.headers.apply_overrides`, the CLI's ``--map`` and
+``--mapping``); a generic id column is kept as ``id_sumber`` (stored beside the id), never taken as
+the register id unless asked; unmapped OSM tags and "Jenis"/"Bidang"/"KBLI" columns still decide
+the sector; with :attr:`PlanOptions.skala_default` a list without omzet or aset gets ``ok`` rows,
+and the plan says once that the class is assumed (:attr:`ImportPlan.notes`). A mapping that cannot
+be used (no business name) is one problem of the file (row 0), not one per row.
 """
 
 from __future__ import annotations
@@ -495,7 +495,7 @@ def finish_plan(
     found["baris"] = work.rows[found["pos"].astype(int).to_numpy()] if len(found) else []
     found = found.sort_values("pos", kind="stable")  # per row, in the order checked
     rows = _decide_rows(out, found, work.rows, refuse_all=bool(work.mapping_problems))
-    for column in (*_OUTPUT_COLUMNS, "kelurahan", "id_sumber"):
+    for column in (*_OUTPUT_COLUMNS, "kelurahan"):
         rows[column] = out[column].to_numpy()
         rows[column] = rows[column].astype(out[column].dtype)
     rows["pesan"] = _join_per_row(

@@ -76,7 +76,11 @@ __all__ = [
 ]
 
 #: Register columns an import writes (the register plus ``presisi_lokasi``) and their dtypes.
-OUTPUT_COLUMNS: dict[str, str] = {**UMKM_COLUMNS, "presisi_lokasi": "string"}
+OUTPUT_COLUMNS: dict[str, str] = {
+    **UMKM_COLUMNS,
+    "presisi_lokasi": "string",
+    "id_sumber": "string",  # the id in the system the file came from (stored, version 6)
+}
 #: Size classes a user may assume for rows without skala, omzet or aset (``skala_default``).
 SIZE_CLASSES_ASSUMABLE: tuple[str, ...] = ("mikro", "kecil", "menengah")
 # Formats whose records are features, not spreadsheet rows ("fitur 1" is the first feature).
@@ -498,7 +502,7 @@ def take_names(work: Work, *, id_prefix: str = "IMP-") -> Work:
 
     A row without a name is ``galat``; a row without an id gets ``id_prefix`` + its source row
     number; an id given twice is ``galat`` on the later rows. ``id_sumber`` (another system's
-    id, see :mod:`geo.ingest.headers`) is kept as written for the report; it is not stored.
+    id, see :mod:`geo.ingest.headers`) is kept as written and stored beside the register id.
 
     Parameters
     ----------

@@ -85,8 +85,9 @@ class RegisterStore(StoreBase):
             Only UMKM in these kelurahan (codes such as ``"35.73.02.1001"``; a single code is
             accepted as a one-item list); None for all.
         presisi_lokasi
-            Also return the column ``presisi_lokasi`` (``alamat``, ``jalan``, ``kelurahan``:
-            how precise the point is; missing for rows not written by an import), after the
+            Also return the columns ``presisi_lokasi`` (``alamat``, ``jalan``, ``kelurahan``:
+            how precise the point is; missing for rows not written by an import) and
+            ``id_sumber`` (the business's id in the system it was imported from), after the
             register columns.
 
         Returns
@@ -104,7 +105,10 @@ class RegisterStore(StoreBase):
             if not codes:
                 empty = register.empty_register()
                 return (
-                    empty.assign(presisi_lokasi=pd.Series(dtype="string"))
+                    empty.assign(
+                        presisi_lokasi=pd.Series(dtype="string"),
+                        id_sumber=pd.Series(dtype="string"),
+                    )
                     if presisi_lokasi
                     else empty
                 )

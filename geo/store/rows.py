@@ -83,10 +83,13 @@ def conform(df: pd.DataFrame, spec: Spec) -> dict[str, pd.Series]:
     """
     if not isinstance(df, pd.DataFrame):
         raise StoreError(spec.name, f"expected a DataFrame, got {type(df).__name__}")
-    missing = [c for c in spec.dtypes if c not in df.columns]
+    missing = [c for c in spec.dtypes if c not in df.columns and c not in spec.optional]
     if missing:
         raise StoreError(spec.name, f"missing columns: {', '.join(missing)}")
     rows = df.reset_index(drop=True)
+    for col in spec.optional:
+        if col not in rows.columns:
+            rows[col] = pd.Series(pd.NA, index=rows.index, dtype=spec.dtypes[col])
     columns: dict[str, pd.Series] = {}
     for col, dtype in spec.dtypes.items():
         original = rows[col]

@@ -395,6 +395,11 @@ def _migrate_5_boundaries(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _migrate_6_id_sumber(conn: Connection) -> None:
+    """Version 6: ``umkm.id_sumber``, a business's id in the system it was imported from."""
+    conn.execute(text("ALTER TABLE umkm ADD COLUMN id_sumber VARCHAR"))
+
+
 #: Ordered migration steps; step ``n`` (1-based) brings the schema to version ``n``.
 MIGRATIONS: list[Migration] = [
     _migrate_1_initial,
@@ -402,6 +407,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_3_import_log,
     _migrate_4_postgis,
     _migrate_5_boundaries,
+    _migrate_6_id_sumber,
 ]
 
 # The current schema, used by reads and writes. While the latest step is 1 this is the
@@ -419,6 +425,7 @@ _define_schema_v2_auth(METADATA)
 PENGGUNA = METADATA.tables["pengguna"]
 AUDIT = METADATA.tables["audit_log"]
 UMKM.append_column(Column("presisi_lokasi", String))  # version 3
+UMKM.append_column(Column("id_sumber", String))  # version 6
 _define_schema_v3_import_log(METADATA)
 PERUBAHAN = METADATA.tables["import_perubahan"]
 _define_schema_v5_boundaries(METADATA)
@@ -449,12 +456,15 @@ class Spec:
         The columns that identify a row (sort order of reads, named in messages).
     required : tuple of str
         Columns that may not be missing.
+    optional : tuple of str
+        Columns a write may leave out of its frame (stored as missing values).
     """
 
     table: Table
     dtypes: Mapping[str, str]
     key: tuple[str, ...]
     required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -463,9 +473,14 @@ class Spec:
 
 
 SPEC_UMKM = Spec(UMKM, register.UMKM_COLUMNS, ("id",), ("id",))
-# The register plus ``presisi_lokasi`` (version 3): what imports write and may read back.
+# The register plus ``presisi_lokasi`` (version 3) and ``id_sumber`` (version 6, optional in
+# writes): what imports write and may read back.
 SPEC_UMKM_PRESISI = Spec(
-    UMKM, {**register.UMKM_COLUMNS, "presisi_lokasi": "string"}, ("id",), ("id",)
+    UMKM,
+    {**register.UMKM_COLUMNS, "presisi_lokasi": "string", "id_sumber": "string"},
+    ("id",),
+    ("id",),
+    ("id_sumber",),
 )
 SPEC_SENTRA = Spec(SENTRA, register.SENTRA_COLUMNS, ("id",), ("id", "publik"))
 SPEC_SAHABAT = Spec(SAHABAT, register.SAHABAT_COLUMNS, ("id",), ("id", "aktif"))
