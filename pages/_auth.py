@@ -2,8 +2,7 @@
 
 Streamlit only; the rules (hashing, throttling, expiry, identity -> role) live in
 :mod:`geo.services.auth`. Session state after a login: ``role`` (:data:`pages._common.ROLE_KEY`)
-holds
-the role, ``user`` (:data:`pages._common.USER_KEY`) the username.
+holds the role, ``user`` (:data:`pages._common.USER_KEY`) the username.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ __all__ = [
 _SIGNED_IN_AT = "auth_signed_in_at"
 _LAST_SEEN = "auth_last_seen"
 _METHOD = "auth_method"
-_FAILURES = "auth_failures"
+_CLIENT = "auth_client"  # this session's throttling key when the client's address is unknown
 _EXPIRED = "auth_expired"
 _ACCOUNT = "auth_account"
 _WIB = dt.timedelta(hours=7)
@@ -57,7 +56,6 @@ def sign_in(username: str, peran: str, *, method: str) -> None:
     st.session_state[_METHOD] = method
     if method == "password":
         st.session_state[_ACCOUNT] = auth.account_fingerprint(get_store(), username)
-    st.session_state.pop(_FAILURES, None)
     st.session_state.pop(_EXPIRED, None)
 
 
@@ -90,16 +88,19 @@ def _client_key() -> str:
     ip = st.context.headers.get(header) if header else getattr(st.context, "ip_address", None)
     if ip:
         return f"ip:{ip}"
-    return "sesi:" + st.session_state.setdefault(_FAILURES, uuid.uuid4().hex)
+    return "sesi:" + st.session_state.setdefault(_CLIENT, uuid.uuid4().hex)
 
 
 def record_failure() -> None:
     """Remember a failed login attempt of this client (for throttling, across its tabs)."""
     lock, failures = _client_failures()
-    now = auth.utcnow()
+    key, now = _client_key(), auth.utcnow()
     with lock:
-        recent = [t for t in failures.get(_client_key(), []) if now - t < _THROTTLE_WINDOW]
-        failures[_client_key()] = [*recent, now]
+        # Forget clients whose failures are all older than the window (a long-running server).
+        for stale in [k for k, times in failures.items() if now - times[-1] >= _THROTTLE_WINDOW]:
+            del failures[stale]
+        recent = [t for t in failures.get(key, []) if now - t < _THROTTLE_WINDOW]
+        failures[key] = [*recent, now]
 
 
 def session_retry_at() -> dt.datetime | None:
