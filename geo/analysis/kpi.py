@@ -43,6 +43,7 @@ from geo.analysis.coverage import coverage
 from geo.core.i18n import UNKNOWN_CATEGORY, category_label, format_number, format_percent, t
 from geo.core.register import SECTORS, SIZE_CLASSES, STATUS
 from geo.core.settings import CURATED_EARLIER, CURATED_TARGET, DATA_DIR, KECAMATAN_NAMES
+from geo.wilayah.citylayer import ATTRIBUTION_KEY
 
 __all__ = [
     "CONTEXT_COLUMNS",
@@ -983,9 +984,9 @@ class DashboardOptions:
 
 
 def _with_source(table: pd.DataFrame, kelurahan: pd.DataFrame | None) -> pd.DataFrame:
-    """Carry the boundary layer's source label (``attrs["atribusi"]``) to a table."""
-    if kelurahan is not None and kelurahan.attrs.get("atribusi"):
-        table.attrs["atribusi"] = kelurahan.attrs["atribusi"]
+    """Carry the boundary layer's source label (:func:`geo.wilayah.citylayer.attribution`)."""
+    if kelurahan is not None and kelurahan.attrs.get(ATTRIBUTION_KEY):
+        table.attrs[ATTRIBUTION_KEY] = kelurahan.attrs[ATTRIBUTION_KEY]
     return table
 
 

@@ -29,7 +29,6 @@ What the generator models
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,6 +40,7 @@ from pyproj import Transformer
 
 from geo import wilayah
 from geo.core import register
+from geo.core.progress import Progress, no_progress
 from geo.core.register import KEBUTUHAN, SIZE_CLASSES, to_geodataframe
 from geo.core.settings import CRS_METRIC, CRS_STORAGE, CURATED_EARLIER, CURATED_NOW, DEMO_SEED
 from geo.wilayah.sentra import load_sentra
@@ -53,7 +53,6 @@ __all__ = [
     "SECTOR_MIX",
     "SIZE_MIX",
     "DemoData",
-    "Progress",
     "dataset_meta",
     "generate",
 ]
@@ -139,7 +138,6 @@ _OMZET_BAND = {
 }
 _MODAL_BAND = {"mikro": (5e6, 1e9), "kecil": (1.0001e9, 5e9), "menengah": (5.0001e9, 10e9)}
 
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -153,9 +151,6 @@ class DemoData:
     size_history: pd.DataFrame
     seed: int
 
-
-def _noop(_fraction: float, _message: str) -> None:
-    return None
 
 
 def _sample_in_kelurahan(
@@ -266,7 +261,7 @@ def generate(
     """
     if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
         raise ValueError(f"jumlah UMKM contoh harus bilangan bulat >= 1, bukan {count!r}")
-    report = progress or _noop
+    report = progress or no_progress
     rng = np.random.default_rng(seed)
     kel = wilayah.kelurahan()
     sentra = load_sentra()

@@ -63,7 +63,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -73,6 +73,7 @@ import pandas as pd
 
 from geo import wilayah
 from geo.core.escape import spreadsheet_frame
+from geo.core.progress import Progress, no_progress
 from geo.core.register import to_geodataframe
 from geo.core.rows import Problem
 from geo.ingest import stages
@@ -117,7 +118,6 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "id_sumber",
 )
 
-Progress = Callable[[float, str], None]
 
 #: Register columns an import writes (the register plus ``presisi_lokasi``).
 _OUTPUT_COLUMNS: dict[str, str] = stages.OUTPUT_COLUMNS
@@ -350,9 +350,6 @@ def _register_frame(rows: pd.DataFrame) -> gpd.GeoDataFrame:
     return to_geodataframe(frame)
 
 
-def _noop(_fraction: float, _message: str) -> None:
-    return None
-
 
 # --- Planning ---------------------------------------------------------------------------------
 
@@ -401,7 +398,7 @@ def plan_import(
     -------
     ImportPlan
     """
-    report = progress or _noop
+    report = progress or no_progress
     opt = options or PlanOptions()
     place_missing = opt.place_missing
     kel = wilayah.kelurahan() if kel is None else kel

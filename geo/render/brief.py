@@ -23,7 +23,6 @@ import base64
 import datetime
 import html
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -42,6 +41,7 @@ from matplotlib.ticker import FuncFormatter
 
 from geo.analysis import kpi
 from geo.core.i18n import format_number, t
+from geo.core.progress import Progress, no_progress
 from geo.core.register import strip_personal
 from geo.core.settings import (
     CRS_METRIC,
@@ -50,6 +50,7 @@ from geo.core.settings import (
     UPSTREAM_ATTRIBUTION,
 )
 from geo.render.mapview import NO_DATA_COLOR, classify_metric
+from geo.wilayah.citylayer import attribution
 
 if TYPE_CHECKING:
     from geo.store import Store
@@ -74,7 +75,6 @@ BriefFormat = Literal["pdf", "html"]
 #: Output formats of the brief.
 BRIEF_FORMATS: tuple[BriefFormat, ...] = ("pdf", "html")
 
-Progress = Callable[[float, str], None]
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FLAG_COLOR = "#c0182b"
@@ -82,9 +82,6 @@ _KECAMATAN_COLOR = "#3a3a3a"
 _ACCENT = "#1f4e79"
 _MM_PER_INCH = 25.4
 
-
-def _noop(_fraction: float, _message: str) -> None:
-    return None
 
 
 def _num(value: float, lang: str, *, decimals: int = 0) -> str:
@@ -472,7 +469,7 @@ def _rows(table: pd.DataFrame) -> tuple[list[str], list[list[str]], set[int]]:
 
 def _source(figures: kpi.DashboardFigures) -> str:
     """Return the boundary source to credit: the active layer's label, else the upstream."""
-    return str(figures.by_kelurahan.attrs.get("atribusi") or UPSTREAM_ATTRIBUTION)
+    return attribution(figures.by_kelurahan)
 
 
 def _footer(lang: str, source: str = UPSTREAM_ATTRIBUTION) -> str:
@@ -855,7 +852,7 @@ def render_brief(
     lang: str = "id",
     demo: bool = False,
     generated: datetime.datetime | None = None,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> bytes:
     """Render the brief of computed figures as PDF or HTML bytes (UTF-8 for HTML).
 
@@ -888,7 +885,7 @@ def brief_from_store(
     fmt: BriefFormat = "pdf",
     lang: str = "id",
     generated: datetime.datetime | None = None,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> tuple[bytes, kpi.DashboardFigures]:
     """Read a store, compute the figures of a period and render its brief.
 

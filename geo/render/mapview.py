@@ -57,6 +57,7 @@ from geo.core import i18n, settings
 from geo.core.escape import script_json
 from geo.core.register import PERSONAL_COLUMNS, SECTORS, SIZE_CLASSES
 from geo.render import maptext
+from geo.wilayah.citylayer import attribution
 
 __all__ = [
     "ACTIVE_STATUS",
@@ -1641,7 +1642,7 @@ def build_map(
     m.default_js = _cdn(_MAP_JS)
     m.default_css = _cdn(_MAP_CSS)
     add_basemap(m, basemap=o.basemap)
-    add_attribution(m, text=kelurahan.attrs.get("atribusi") or settings.UPSTREAM_ATTRIBUTION)
+    add_attribution(m, text=attribution(kelurahan))
     _add_page_layers(
         m,
         kelurahan=kelurahan,

@@ -26,6 +26,7 @@ from geo.core.i18n import t
 from geo.planning.routing import Plan
 from geo.planning.stops import Depot, validate_stops
 from geo.render import maptext, mapview
+from geo.wilayah.citylayer import attribution
 
 __all__ = ["DROPPED_COLOR", "OFFICER_COLORS", "build_route_map", "officer_color"]
 
@@ -191,7 +192,7 @@ def build_route_map(
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
     mapview.add_basemap(m, basemap=o.basemap)
     mapview.add_attribution(
-        m, text=kelurahan.attrs.get("atribusi") or settings.UPSTREAM_ATTRIBUTION
+        m, text=attribution(kelurahan)
     )
     m.get_root().header.add_child(folium.Element(_MARKER_CSS))
     _add_kelurahan(m, kelurahan, coverage, lang)

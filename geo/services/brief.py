@@ -10,14 +10,12 @@ from pathlib import Path
 
 from geo.analysis import kpi
 from geo.core.paths import output_problem
-from geo.render.brief import BriefFormat, Progress, brief_from_store
+from geo.core.progress import Progress, no_progress
+from geo.render.brief import BriefFormat, brief_from_store
 from geo.store import Store
 
 __all__ = ["write_brief"]
 
-
-def _noop(_fraction: float, _message: str) -> None:
-    return None
 
 
 def write_brief(
@@ -27,7 +25,7 @@ def write_brief(
     period: kpi.Period | str | None = None,
     fmt: BriefFormat = "pdf",
     lang: str = "id",
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> tuple[Path, kpi.DashboardFigures]:
     """Write the brief of a period to a file.
 

@@ -8,8 +8,9 @@ anonymous visitor never reaches this: the Beranda page offers it to admins only.
 from __future__ import annotations
 
 from geo.core import audit, settings
+from geo.core.progress import Progress
 from geo.ingest import demo
-from geo.ingest.demo import DemoData, Progress
+from geo.ingest.demo import DemoData
 from geo.store import Store
 
 __all__ = ["generate_and_load", "load_into"]

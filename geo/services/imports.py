@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.core import audit
+from geo.core.progress import Progress, no_progress
 from geo.ingest.duplicates import find_duplicates
 from geo.ingest.headers import (
     apply_overrides,
@@ -26,7 +27,6 @@ from geo.ingest.importer import (
     ImportPlan,
     ImportResult,
     PlanOptions,
-    Progress,
     plan_import,
     problems_text,
     report_csv,
@@ -49,9 +49,6 @@ MAP_HINT = (
     "atau --mapping BERKAS.json"
 )
 
-
-def _noop(_fraction: float, _message: str) -> None:
-    return None
 
 
 def commit_import(
@@ -88,7 +85,7 @@ def commit_import(
         The store refused the batch (e.g. an id taken since the plan was made); nothing is
         stored.
     """
-    report = progress or _noop
+    report = progress or no_progress
     if plan.mapping_problems:
         raise ValueError("pemetaan kolom belum benar: " + "; ".join(plan.mapping_problems))
     report(0.1, "Menyiapkan baris")
