@@ -527,7 +527,10 @@ def _check_layer(upload: object) -> None:
         except citylayer.CityLayerError as exc:
             st.error(md(str(exc).replace(str(path), str(upload.name))))
             return
-    st.session_state[_LAYER_KEY] = (upload.name, city)
+    # The comparison reads the register and computes coverage twice: once per check, not on
+    # every rerun of the tab (ticking the confirmation reruns the page).
+    plan = boundaries_service.plan_layer(store, city) if city.ok else None
+    st.session_state[_LAYER_KEY] = (upload.name, city, plan)
 
 
 def _layer_section() -> None:
@@ -539,19 +542,28 @@ def _layer_section() -> None:
     if upload is not None and st.button(tr("data.batas_check"), key="data_batas_check"):
         with st.spinner(tr("data.batas_checking")):
             _check_layer(upload)
-    name, city = st.session_state.get(_LAYER_KEY, (None, None))
+    name, city, plan = st.session_state.get(_LAYER_KEY, (None, None, None))
     if city is None or upload is None or name != upload.name:
         return
     st.write(md(city.columns.describe()))
     for warning in city.warnings:
         st.warning(md(warning))
-    if not city.ok:
+    if plan is None:
         for problem in city.problems:
             st.error(md(problem))
         return
-    plan = boundaries_service.plan_layer(store, city)
     st.code("\n".join(plan.lines()), language=None)
-    st.dataframe(compare.report_table(plan.comparison), hide_index=True, width="stretch")
+    st.dataframe(
+        compare.report_table(plan.comparison),
+        hide_index=True,
+        width="stretch",
+        column_config={  # display only: the CSV report keeps full precision
+            "luas_sebelum_km2": st.column_config.NumberColumn(format="%.3f"),
+            "luas_sesudah_km2": st.column_config.NumberColumn(format="%.3f"),
+            "perubahan_persen": st.column_config.NumberColumn(format="%.2f"),
+            "iou": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
     confirmed = st.checkbox(tr("data.batas_confirm"), key="data_batas_confirm")
     if st.button(tr("data.batas_use"), disabled=not confirmed, type="primary"):
         source = label.strip() or f"Batas wilayah: {upload.name}"
