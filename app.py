@@ -26,6 +26,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("klaster", "nav.klaster", ":material/bubble_chart:"),
     ("sentra_publik", "nav.sentra_publik", ":material/storefront:"),
     ("data", "nav.data", ":material/upload_file:"),
+    ("kunjungan_saya", "nav.kunjungan_saya", ":material/directions_walk:"),
     ("admin", "nav.admin", ":material/admin_panel_settings:"),
     ("masuk", "nav.masuk", ":material/login:"),
 ]

@@ -22,6 +22,8 @@ EXPECTED_MENU: dict[str, list[str]] = {
     "perencana": ["beranda", "peta", "sentra_publik"],
     "pimpinan": ["beranda", "peta", "sentra_publik"],
     "admin": ["beranda", "peta", "sentra_publik", "admin"],
+    # Field officers: their own routes only, never the register, dashboard or exports.
+    "petugas": ["beranda", "sentra_publik", "kunjungan_saya"],
 }
 OFFICER_ONLY = sorted(p for p, roles in PAGE_ACCESS.items() if "publik" not in roles)
 
@@ -54,6 +56,8 @@ def test_pages_for_each_role(role: str) -> None:
     assert set(EXPECTED_MENU[role]) <= set(menu)
     if role == "publik":
         assert set(menu).isdisjoint(OFFICER_ONLY)
+    if role == "petugas":
+        assert menu == ["beranda", "sentra_publik", "kunjungan_saya"]
 
 
 def test_can_open_refuses_unknowns() -> None:

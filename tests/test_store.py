@@ -281,7 +281,14 @@ def test_tables_match_the_register_model(store: Store) -> None:
     assert columns["import_perubahan"] == ["id", "batch_id", "umkm_id", "aksi", "sebelum"]
     assert columns["sentra"] == [*register.SENTRA_COLUMNS, *postgis_columns]
     assert columns["sahabat"] == list(register.SAHABAT_COLUMNS)
-    assert columns["kunjungan"] == list(register.VISIT_COLUMNS)
+    assert columns["kunjungan"] == [  # check-in and idempotency: migration 7
+        *register.VISIT_COLUMNS,
+        *("kunci", "henti_id", "lat", "lon", "akurasi_m", "jarak_m", "di_luar_radius"),
+    ]
+    assert columns["pengguna"][-1] == "demo"  # migration 7
+    assert {"rencana", "rencana_rute", "rencana_henti", "kunjungan_foto", "sesi_web"} <= set(
+        columns
+    )
     assert columns["riwayat_skala"] == list(register.SIZE_HISTORY_COLUMNS)
     assert columns["import_batch"] == ["id", "nama_file", "sha256", "dibuat", "jumlah_baris"]
     assert columns["meta"] == ["key", "value"]

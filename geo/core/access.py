@@ -1,7 +1,8 @@
 """Roles and which pages each role may open.
 
-Roles: ``publik`` (default, no login), ``perencana`` (planner), ``pimpinan`` (leadership) and
-``admin`` (data and users). A page not listed for a role is not shown to it in the navigation,
+Roles: ``publik`` (default, no login), ``perencana`` (planner), ``pimpinan`` (leadership),
+``admin`` (data and users) and ``petugas`` (Sahabat UMKM and field officers: only the routes
+assigned to them, on "Kunjungan saya"). A page not listed for a role is not shown to it in the navigation,
 and a page script refuses to render for a role that may not open it (see
 :func:`can_open`), so typing a page's URL does not get around the menu.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 __all__ = ["PAGE_ACCESS", "PERSONAL_DATA_ROLES", "ROLES", "can_open", "pages_for", "sees_personal"]
 
-ROLES: tuple[str, ...] = ("publik", "perencana", "pimpinan", "admin")
+ROLES: tuple[str, ...] = ("publik", "perencana", "pimpinan", "admin", "petugas")
 
 _OFFICERS = frozenset({"perencana", "pimpinan", "admin"})
 
@@ -24,6 +25,8 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
     "sentra_publik": frozenset(ROLES),
     "data": frozenset({"perencana", "admin"}),
     "admin": frozenset({"admin"}),
+    # Routes assigned to the signed-in account; planners and admins may drive routes too.
+    "kunjungan_saya": frozenset({"petugas", "perencana", "admin"}),
     "masuk": frozenset({"publik"}),
 }
 

@@ -41,12 +41,16 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    UniqueConstraint,
+    false,
     func,
     insert,
     select,
@@ -63,16 +67,22 @@ __all__ = [
     "BATCH",
     "KELURAHAN_TABLE",
     "KUNJUNGAN",
+    "KUNJUNGAN_FOTO",
     "META",
     "METADATA",
     "MIGRATIONS",
     "NAMING",
     "PENGGUNA",
     "PERUBAHAN",
+    "RENCANA",
+    "RENCANA_HENTI",
+    "RENCANA_RUTE",
     "RIWAYAT",
     "SAHABAT",
     "SCHEMA_VERSION",
     "SENTRA",
+    "SESI_WEB",
+    "SESSION_METADATA",
     "SPEC_HISTORY",
     "SPEC_SAHABAT",
     "SPEC_SENTRA",
@@ -400,6 +410,136 @@ def _migrate_6_id_sumber(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE umkm ADD COLUMN id_sumber VARCHAR"))
 
 
+def _define_schema_v7_field(metadata: MetaData) -> None:
+    """Define the version-7 tables of the field loop on ``metadata``. Frozen.
+
+    ``rencana``: a saved visit plan (its date, title, status ``aktif`` or ``dibatalkan``, the
+    solver's inputs as JSON in ``parameter``, who made it and when, UTC), optionally the plan it
+    re-planned (``asal_id``). ``rencana_rute``: one route of a plan (``nomor`` from 1) and the
+    officer account it is assigned to (``petugas``, a ``pengguna.username``; None: not yet
+    assigned), its length (km) and duration (minutes). ``rencana_henti``: the ordered stops of a
+    route (``urutan`` from 1): what is visited (``jenis`` umkm/sentra/kelurahan and
+    ``objek_id``), where (EPSG:4326 degrees), the planned arrival ``HH:MM`` (WIB), the status
+    ``belum``/``selesai``/``tidak_bertemu`` with ``alasan``, and the visit that closed it.
+    ``kunjungan_foto``: at most one downscaled JPEG per visit.
+    """
+    Table(
+        "rencana",
+        metadata,
+        Column("id", String, primary_key=True),
+        Column("tanggal", Date, nullable=False, index=True),
+        Column("judul", Text, nullable=False),
+        Column("status", String, nullable=False),
+        Column("parameter", Text, nullable=False),
+        Column("asal_id", String, nullable=True),
+        Column("dibuat", DateTime, nullable=False),  # UTC, naive
+        Column("pengguna", String, nullable=False),
+        Column("dibatalkan", DateTime, nullable=True),  # UTC, naive
+    )
+    Table(
+        "rencana_rute",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "rencana_id",
+            String,
+            ForeignKey("rencana.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("nomor", Integer, nullable=False),
+        Column("petugas", String, nullable=True, index=True),
+        Column("jarak_km", Float, nullable=True),
+        Column("durasi_menit", Float, nullable=True),
+        UniqueConstraint("rencana_id", "nomor"),
+    )
+    Table(
+        "rencana_henti",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "rute_id",
+            Integer,
+            ForeignKey("rencana_rute.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("urutan", Integer, nullable=False),
+        Column("jenis", String, nullable=False),
+        Column("objek_id", String, nullable=False),
+        Column("nama", Text, nullable=True),
+        Column("kode_kelurahan", String, nullable=True),
+        Column("lat", Float, nullable=False),
+        Column("lon", Float, nullable=False),
+        Column("rencana_tiba", String, nullable=True),
+        Column("status", String, nullable=False),
+        Column("alasan", Text, nullable=True),
+        Column("kunjungan_id", String, nullable=True),
+        Column("diperbarui", DateTime, nullable=True),  # UTC, naive
+        UniqueConstraint("rute_id", "urutan"),
+    )
+    Table(
+        "kunjungan_foto",
+        metadata,
+        Column(
+            "kunjungan_id",
+            String,
+            ForeignKey("kunjungan.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("mime", String, nullable=False),
+        Column("lebar", Integer, nullable=False),
+        Column("tinggi", Integer, nullable=False),
+        Column("data", LargeBinary, nullable=False),
+    )
+
+
+def _define_schema_v7_sessions(metadata: MetaData) -> None:
+    """Define the version-7 table of signed-in browser sessions on ``metadata``. Frozen.
+
+    ``sesi_web``: one row per login that set a session cookie. Only the sha256 of the session
+    id is kept (``id_hash``); ``dibuat`` and ``terakhir`` (UTC) drive the absolute and idle
+    limits, ``dicabut`` (UTC) ends it (Keluar, account disabled, expiry). Not part of backups.
+    """
+    Table(
+        "sesi_web",
+        metadata,
+        Column("id_hash", String(64), primary_key=True),
+        Column("username", String, nullable=False, index=True),
+        Column("metode", String, nullable=False),
+        Column("dibuat", DateTime, nullable=False),  # UTC, naive
+        Column("terakhir", DateTime, nullable=False),  # UTC, naive
+        Column("dicabut", DateTime, nullable=True),  # UTC, naive
+    )
+
+
+#: Columns version 7 adds to ``kunjungan``: the idempotency key of the submit that stored it
+#: (unique), the plan stop it closed, and the check-in position (EPSG:4326 degrees), its
+#: accuracy (m), its distance to the stop (m) and whether that is beyond the check-in radius.
+_V7_KUNJUNGAN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("kunci", "VARCHAR"),
+    ("henti_id", "INTEGER"),
+    ("lat", "FLOAT"),
+    ("lon", "FLOAT"),
+    ("akurasi_m", "FLOAT"),
+    ("jarak_m", "FLOAT"),
+    ("di_luar_radius", "BOOLEAN"),
+)
+
+
+def _migrate_7_field(conn: Connection) -> None:
+    """Version 7: saved plans, visit check-in and photo, demo accounts, browser sessions."""
+    for name, sql_type in _V7_KUNJUNGAN_COLUMNS:
+        conn.execute(text(f"ALTER TABLE kunjungan ADD COLUMN {name} {sql_type}"))
+    conn.execute(text("CREATE UNIQUE INDEX ux_kunjungan_kunci ON kunjungan (kunci)"))
+    conn.execute(text("ALTER TABLE pengguna ADD COLUMN demo BOOLEAN NOT NULL DEFAULT FALSE"))
+    metadata = MetaData(naming_convention=NAMING)
+    Table("kunjungan", metadata, Column("id", String, primary_key=True))  # FK target only
+    _define_schema_v7_field(metadata)
+    _define_schema_v7_sessions(metadata)
+    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t.name != "kunjungan"])
+
+
 #: Ordered migration steps; step ``n`` (1-based) brings the schema to version ``n``.
 MIGRATIONS: list[Migration] = [
     _migrate_1_initial,
@@ -408,6 +548,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_4_postgis,
     _migrate_5_boundaries,
     _migrate_6_id_sumber,
+    _migrate_7_field,
 ]
 
 # The current schema, used by reads and writes. While the latest step is 1 this is the
@@ -431,6 +572,28 @@ PERUBAHAN = METADATA.tables["import_perubahan"]
 _define_schema_v5_boundaries(METADATA)
 BATAS_LAPISAN = METADATA.tables["batas_lapisan"]
 BATAS_PERUBAHAN = METADATA.tables["batas_perubahan"]
+for _name, _type in (  # version 7
+    ("kunci", String),
+    ("henti_id", Integer),
+    ("lat", Float),
+    ("lon", Float),
+    ("akurasi_m", Float),
+    ("jarak_m", Float),
+    ("di_luar_radius", Boolean),
+):
+    KUNJUNGAN.append_column(Column(_name, _type))
+KUNJUNGAN.append_constraint(Index("ux_kunjungan_kunci", KUNJUNGAN.c.kunci, unique=True))
+PENGGUNA.append_column(Column("demo", Boolean, nullable=False, server_default=false()))
+_define_schema_v7_field(METADATA)
+RENCANA = METADATA.tables["rencana"]
+RENCANA_RUTE = METADATA.tables["rencana_rute"]
+RENCANA_HENTI = METADATA.tables["rencana_henti"]
+KUNJUNGAN_FOTO = METADATA.tables["kunjungan_foto"]
+
+# Browser sessions: migrated with the rest, but outside METADATA so backups leave them out.
+SESSION_METADATA = MetaData(naming_convention=NAMING)
+_define_schema_v7_sessions(SESSION_METADATA)
+SESI_WEB = SESSION_METADATA.tables["sesi_web"]
 
 # Bookkeeping for the runner itself; never changed by a migration.
 VERSION_METADATA = MetaData(naming_convention=NAMING)

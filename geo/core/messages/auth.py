@@ -62,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "auth.role.perencana": {"id": "Perencana", "en": "Planner"},
     "auth.role.pimpinan": {"id": "Pimpinan", "en": "Leadership"},
     "auth.role.admin": {"id": "Admin", "en": "Admin"},
+    "auth.role.petugas": {"id": "Petugas lapangan", "en": "Field officer"},
     # --- Errors of user management (geo.services.auth.AuthError codes) ----------------------------
     "auth.err_username": {
         "id": "Nama pengguna tidak sah: pakai 3-64 huruf kecil, angka, atau . _ @ + -",
