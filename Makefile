@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 run: install
 	$(PY) -m geo demo --if-empty
-	$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run server.py --server.headless true --browser.gatherUsageStats false
 
 system-deps:
 	bash scripts/ensure-system-deps.sh

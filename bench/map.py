@@ -469,7 +469,7 @@ def app_runs(count: int, *, timeout_s: float) -> list[AppRun]:
     with tempfile.TemporaryDirectory(prefix="bench-map-app-") as tmp:
         url = _app_database(Path(tmp), count)
         env = {"DATABASE_URL": url, "PETA_UMKM_OFFLINE_ASSETS": "1", "PYTHONUNBUFFERED": "1"}
-        with _streamlit(ROOT / "app.py", env) as base, sync_playwright() as playwright:
+        with _streamlit(ROOT / "server.py", env) as base, sync_playwright() as playwright:
             stock = Path(tmp) / "stock.py"
             stock.write_text(
                 _STOCK_PAGE.format(url=url, assets=f"{base}/app/static/", root=str(ROOT))

@@ -141,7 +141,9 @@ def _healthy(url: str) -> bool:
 
 @contextmanager
 def serve_app(workdir: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free loopback port with a temporary demo database.
+    """Run ``streamlit run server.py`` on a free loopback port with a temporary demo database.
+
+    ``server.py`` serves ``app.py`` and the HTTP routes of :mod:`web`.
 
     Yields the base URL (``http://127.0.0.1:<port>``); the server is stopped afterwards.
     """
@@ -160,7 +162,7 @@ def serve_app(workdir: Path) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "server.py",
         "--server.port",
         str(port),
         "--server.address",

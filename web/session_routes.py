@@ -1,0 +1,9 @@
+"""Session-cookie routes (being built, issue 17)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+__all__ = ["ROUTES"]
+
+ROUTES: list[BaseRoute] = []
