@@ -2,8 +2,8 @@
 
 Roles: ``publik`` (default, no login), ``perencana`` (planner), ``pimpinan`` (leadership),
 ``admin`` (data and users) and ``petugas`` (Sahabat UMKM and field officers: only the routes
-assigned to them, on "Kunjungan saya"). A page not listed for a role is not shown to it in the navigation,
-and a page script refuses to render for a role that may not open it (see
+assigned to them, on "Kunjungan saya"). A page not listed for a role is not shown to it in the
+navigation, and a page script refuses to render for a role that may not open it (see
 :func:`can_open`), so typing a page's URL does not get around the menu.
 """
 
