@@ -269,6 +269,14 @@ def test_gaps_and_overlaps_measured_in_square_metres() -> None:
     assert gap == pytest.approx(10_000)
 
 
+@pytest.mark.parametrize(
+    ("m2", "text"),
+    [(72_349.4, "72.349 m²"), (950, "950 m²"), (125_000, "0,125 km²"), (2_345_600, "2,346 km²")],
+)
+def test_areas_are_written_the_indonesian_way(m2: float, text: str) -> None:
+    assert cl._area_text(m2) == text
+
+
 # --- storage form ---------------------------------------------------------------------------------
 
 

@@ -101,3 +101,24 @@ def test_export_import_round_trip(
         check_exact=fmt != "xlsx",  # spreadsheets keep 15-16 significant digits
         rtol=1e-14,
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+def test_foreign_ids_survive_export_and_import(
+    data: demo.DemoData, register: gpd.GeoDataFrame, fmt: str, tmp_path: Path
+) -> None:
+    rows = register.head(20).copy()
+    rows["id_sumber"] = pd.array(["node/1001", pd.NA, *[f"OSS-{i}" for i in range(18)]], "string")
+    exported = export_frame(rows, role="admin")
+    assert "id_sumber" in exported.columns
+    store = Store(f"sqlite:///{tmp_path / 'ids.sqlite'}")
+    store.write_sentra(data.sentra)
+    content = export_bytes(rows, fmt=fmt, role="admin")
+    plan = plan_import(
+        read_source(content, name=export_name(fmt)),
+        register=store.read_umkm(presisi_lokasi=True),
+        sentra_ids=set(data.sentra["id"]),
+    )
+    commit_import(store, plan, user="uji")
+    back = store.read_umkm(presisi_lokasi=True).set_index("id")["id_sumber"]
+    assert back.loc[rows["id"]].tolist() == rows["id_sumber"].tolist()

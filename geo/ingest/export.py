@@ -4,8 +4,8 @@ What leaves the app is the register as the caller's role may see it: the persona
 (``pemilik``, ``telepon``, ``alamat``; see :data:`geo.core.register.PERSONAL_COLUMNS`) only for
 the roles of :data:`geo.core.access.PERSONAL_DATA_ROLES`, dropped by
 :func:`geo.core.register.strip_personal` for every other role. Each file carries the register
-columns (plus ``presisi_lokasi`` when the register has it) and the kelurahan and kecamatan
-names for people reading it; the importer reads every one of these files back
+columns (plus ``presisi_lokasi`` and ``id_sumber`` when the register has them) and the kelurahan
+and kecamatan names for people reading it; the importer reads every one of these files back
 (:mod:`geo.ingest.importer`), so export -> import round-trips.
 
 Coordinates are EPSG:4326 degrees in every format; dates are written ``YYYY-MM-DD``.
@@ -46,8 +46,8 @@ def export_frame(
     Parameters
     ----------
     register
-        Register rows (EPSG:4326), e.g. a filter's result; ``presisi_lokasi`` is kept if
-        present.
+        Register rows (EPSG:4326), e.g. a filter's result; ``presisi_lokasi`` and ``id_sumber``
+        (the business's id in the system it was imported from) are kept if present.
     role
         The role of whoever receives the file (:data:`geo.core.access.ROLES`).
     kel
@@ -57,13 +57,13 @@ def export_frame(
     -------
     geopandas.GeoDataFrame
         Register columns in order (personal ones only when ``role`` may see them), then
-        ``presisi_lokasi`` (if present), ``kelurahan`` and ``kecamatan`` names; point geometry,
+        ``presisi_lokasi`` and ``id_sumber`` (if present), ``kelurahan`` and ``kecamatan`` names;
+        point geometry,
         EPSG:4326.
     """
     kel = wilayah.kelurahan() if kel is None else kel
     columns = [c for c in UMKM_COLUMNS if c in register.columns]
-    if "presisi_lokasi" in register.columns:
-        columns.append("presisi_lokasi")
+    columns += [c for c in ("presisi_lokasi", "id_sumber") if c in register.columns]
     frame = pd.DataFrame(register[columns]).reset_index(drop=True)
     if not sees_personal(role):
         frame = strip_personal(frame)

@@ -42,6 +42,7 @@ from pyproj import Transformer
 
 from geo import wilayah
 from geo.core.register import PRESISI_LOKASI, SECTORS, UMKM_COLUMNS, classify_size
+from geo.core.rows import parse_date
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
 from geo.ingest.coordinates import REPAIRS, parse_coordinates, parse_pairs, repair_lat_lon
 from geo.ingest.duplicates import find_duplicates
@@ -121,20 +122,6 @@ _STATUS_WORDS: dict[str, str] = {
     "tutup": "tidak_aktif",
     "berhenti": "tidak_aktif",
     "0": "tidak_aktif",
-}
-_MONTHS: dict[str, int] = {
-    **dict.fromkeys(("jan", "januari", "january"), 1),
-    **dict.fromkeys(("feb", "februari", "pebruari", "february"), 2),
-    **dict.fromkeys(("mar", "maret", "march"), 3),
-    **dict.fromkeys(("apr", "april"), 4),
-    **dict.fromkeys(("mei", "may"), 5),
-    **dict.fromkeys(("jun", "juni", "june"), 6),
-    **dict.fromkeys(("jul", "juli", "july"), 7),
-    **dict.fromkeys(("agu", "agt", "ags", "agustus", "aug", "august"), 8),
-    **dict.fromkeys(("sep", "sept", "september"), 9),
-    **dict.fromkeys(("okt", "oktober", "oct", "october"), 10),
-    **dict.fromkeys(("nov", "nop", "november", "nopember"), 11),
-    **dict.fromkeys(("des", "desember", "dec", "december"), 12),
 }
 _TO_METRIC = Transformer.from_crs(CRS_STORAGE, CRS_METRIC, always_xy=True)
 
@@ -362,31 +349,10 @@ def _clean(values: pd.Series) -> pd.Series:
     return text.mask(empty.fillna(True).astype(bool))
 
 
-def _parse_date(text: str) -> dt.date | None:
-    t = text.strip().lower()
-    try:
-        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d.*)?", t)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})", t)
-        if m:
-            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-            return dt.date(year, int(m[2]), int(m[1]))  # day first, as written in Indonesia
-        m = re.fullmatch(r"(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.,]+(\d{4})", t)
-        if m and m[2] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1]))
-        m = re.fullmatch(r"(\d{5})(?:\.0+)?", t)
-        if m and 30_000 < int(m[1]) < 80_000:  # a spreadsheet's serial day number
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(m[1]))
-    except (ValueError, OverflowError):
-        return None
-    return None
-
-
 def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (dates as datetime64[s], unreadable mask) for a column of date cells."""
     present = values.notna()
-    cache = {u: _parse_date(u) for u in values[present].unique()}
+    cache = {u: parse_date(u) for u in values[present].unique()}
     days = [cache[u] for u in values[present].tolist()]
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
     out[present] = np.array(

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.core.i18n import format_number
 from geo.core.settings import CRS_METRIC, CRS_STORAGE, KECAMATAN_NAMES, UPSTREAM_ATTRIBUTION
 from geo.wilayah.boundaries import (
     BoundaryError,
@@ -514,7 +515,7 @@ def check_geometry(
             before, after = gpd.GeoSeries([geom, fixed], crs=CRS_STORAGE).to_crs(CRS_METRIC).area
             warnings.append(
                 f"{labels[pos]}: poligon tidak valid ({reason}), diperbaiki dengan make_valid "
-                f"(luas {before:,.0f} -> {after:,.0f} m²)"
+                f"(luas {format_number(before)} -> {format_number(after)} m²)"
             )
             out[pos] = fixed
     return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs), problems, warnings
@@ -550,7 +551,10 @@ def gaps_and_overlaps(geoms: gpd.GeoSeries) -> tuple[float, float]:
 
 
 def _area_text(m2: float) -> str:
-    return f"{m2 / 1e6:,.3f} km²" if m2 >= 100_000 else f"{m2:,.0f} m²"
+    """Write an area the Indonesian way: ``0,125 km²`` from 100,000 m², else ``72.349 m²``."""
+    if m2 >= 100_000:
+        return f"{format_number(m2 / 1e6, decimals=3)} km²"
+    return f"{format_number(m2)} m²"
 
 
 # --- Validation --------------------------------------------------------------------------------
