@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.core.access import pages_for
+from geo.core.access import home_page, pages_for
 from geo.core.i18n import LANGUAGES
 from pages._auth import account_sidebar, refuse_unless_allowed
 from pages._common import LANG_KEY, current_lang, current_role, tr
@@ -17,7 +17,7 @@ st.set_page_config(page_title="Peta Sentra UMKM Kota Malang", layout="wide")
 
 #: The app's pages: (page id = script stem under pages/, message key of its title, icon).
 #: Who may open which page is decided in geo/core/access.py; adding a page is a line here and
-#: a line there. The first page a role may open is its default page.
+#: a line there. A role's default page is geo.core.access.home_page (petugas: Kunjungan saya).
 PAGES: list[tuple[str, str, str]] = [
     ("beranda", "nav.beranda", ":material/home:"),
     ("peta", "nav.peta", ":material/map:"),
@@ -44,7 +44,7 @@ account_sidebar()  # session expiry, single sign-on, "Keluar"; before the role i
 # Every page is registered, but only the role's pages are shown in the menu; a page the role
 # may not open (typed URL, expired session) is refused here, before its script runs.
 allowed = pages_for(current_role())
-default_page = next(page for page, _, _ in PAGES if page in allowed)
+default_page = home_page(current_role())
 registered = {
     page: st.Page(
         f"pages/{page}.py",

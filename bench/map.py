@@ -21,6 +21,11 @@ times are read inside the page (``performance.now()``, from navigation start): w
 (chunked loading shows clusters before that; the baseline adds all markers before showing
 any). Wall time (Playwright ``goto`` until a cluster is visible) is printed too.
 
+``--app N ...`` runs the real app (menu click to first clusters, WebSocket bytes, the point
+payload's HTTP bytes on open and on a cached reopen, pan and zoom) against a stock
+FastMarkerCluster page; ``--layer N ...`` runs the point layer alone (default 1,000,000 points:
+first clusters drawn, pan frames per second at city and street zoom, canvas against SVG).
+
 This is a benchmark, not a test: it takes a few minutes (the baseline is slow by design) and
 its numbers depend on the machine and its load, which are printed with the table.
 """
@@ -31,6 +36,7 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
+import gzip
 import html
 import http.server
 import os
@@ -276,12 +282,16 @@ def browser_time(
     try:
         start = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=timeout_ms)
-        page.wait_for_selector(".marker-cluster", state="visible", timeout=timeout_ms)
+        page.wait_for_selector(
+            ".marker-cluster, [data-umkm-loaded]", state="attached", timeout=timeout_ms
+        )
         result.wall = time.perf_counter() - start
         if wait_loaded:
             page.wait_for_selector("[data-umkm-loaded]", state="attached", timeout=timeout_ms)
         marks = page.evaluate("window.__bench")
-        result.first_cluster = marks["firstCluster"] / 1000
+        # The grid engine (from mapview.GRID_MIN_POINTS points) draws its clusters on the
+        # canvas just before it marks the map loaded.
+        result.first_cluster = (marks["firstCluster"] or marks["loaded"]) / 1000
         loaded = marks["loaded"] if wait_loaded else marks["firstCluster"]
         result.all_clustered = loaded / 1000 if loaded is not None else None
     except Exception as exc:  # Playwright's TimeoutError, or the page crashing
@@ -328,6 +338,9 @@ st.title("Stock")
 st_folium(m, height=620, use_container_width=True)
 """
 _MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Clusters on screen: markercluster's icons, or the map marked loaded by the grid engine
+#: (which draws its clusters on the canvas just before; see mapview.GRID_MIN_POINTS).
+_DRAWN_SELECTOR = ".marker-cluster, [data-umkm-loaded]"
 
 
 @dataclass
@@ -339,6 +352,12 @@ class AppRun:
     open_bytes: int = 0
     gestures: dict[str, tuple[int, float]] = field(default_factory=dict)
     rebuilt: bool | None = None
+    #: HTTP bytes of the point payload when the page opened (None: no payload fetched) ...
+    payload_bytes: int | None = None
+    #: ... and when it was opened again from the menu (0: served from the browser's cache).
+    reopen_payload_bytes: int | None = None
+    reopen_s: float | None = None
+    reopen_bytes: int = 0
 
 
 class _Bytes:
@@ -352,6 +371,44 @@ class _Bytes:
 
     def _frame(self, payload: str | bytes) -> None:
         self.received += len(payload.encode() if isinstance(payload, str) else payload)
+
+
+class _PayloadFetches:
+    """Bytes over the network of each point payload fetch (``/peta-data/...``), via CDP.
+
+    ``encodedDataLength`` counts what came over the wire (headers and gzip body); a response
+    from the browser's cache counts 0. The map's iframe is same-origin: the page's session
+    sees its requests.
+    """
+
+    def __init__(self, page: Any) -> None:
+        self.fetches: list[dict[str, Any]] = []
+        self._ids: dict[str, dict[str, Any]] = {}
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+        self._cdp = cdp
+
+    def _response(self, event: dict[str, Any]) -> None:
+        response = event["response"]
+        if "/peta-data/" in response["url"]:
+            entry = {
+                "status": response["status"],
+                "cached": bool(response.get("fromDiskCache") or response.get("fromMemoryCache")),
+                "bytes": 0,
+            }
+            self._ids[event["requestId"]] = entry
+            self.fetches.append(entry)
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        if (entry := self._ids.get(event["requestId"])) is not None:
+            entry["bytes"] = 0 if entry["cached"] else int(event["encodedDataLength"])
+
+    def total(self, start: int = 0) -> int | None:
+        """Bytes of the fetches from index ``start`` on (None when there were none)."""
+        found = self.fetches[start:]
+        return sum(f["bytes"] for f in found) if found else None
 
 
 @contextlib.contextmanager
@@ -480,6 +537,7 @@ def app_runs(count: int, *, timeout_s: float) -> list[AppRun]:
             page = browser.new_context(viewport=VIEWPORT).new_page()
             counter = _Bytes()
             page.on("websocket", counter.watch)
+            payloads = _PayloadFetches(page)
             page.goto(base)
             page.get_by_role("link", name="Masuk petugas").click(timeout=timeout_ms)
             form = page.locator('[data-testid="stForm"]')
@@ -491,13 +549,27 @@ def app_runs(count: int, *, timeout_s: float) -> list[AppRun]:
             run = AppRun(f"Peta UMKM, {count:,} UMKM (menu click)")
             before, start = counter.received, time.perf_counter()
             page.get_by_role("link", name="Peta UMKM").click()
-            page.frame_locator(_MAP_IFRAME).last.locator(".marker-cluster").first.wait_for(
+            page.frame_locator(_MAP_IFRAME).last.locator(_DRAWN_SELECTOR).first.wait_for(
                 timeout=timeout_ms
             )
             run.open_s = time.perf_counter() - start
             _idle(page, timeout_ms)
             run.open_bytes = counter.received - before
+            run.payload_bytes = payloads.total()
             _gestures(page, counter, run, timeout_ms)
+            # Away and back from the menu: the same payload URL, from the browser's cache.
+            page.get_by_role("link", name="Beranda").click()
+            page.locator(_MAP_IFRAME).wait_for(state="detached", timeout=timeout_ms)
+            _idle(page, timeout_ms)
+            seen, before, start = len(payloads.fetches), counter.received, time.perf_counter()
+            page.get_by_role("link", name="Peta UMKM").click()
+            page.frame_locator(_MAP_IFRAME).last.locator(_DRAWN_SELECTOR).first.wait_for(
+                timeout=timeout_ms
+            )
+            run.reopen_s = time.perf_counter() - start
+            _idle(page, timeout_ms)
+            run.reopen_bytes = counter.received - before
+            run.reopen_payload_bytes = payloads.total(seen)
             runs.append(run)
             with _streamlit(stock, env) as stock_base:
                 page = browser.new_context(viewport=VIEWPORT).new_page()
@@ -518,21 +590,297 @@ def app_runs(count: int, *, timeout_s: float) -> list[AppRun]:
     return runs
 
 
+def _bytes(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
 def app_markdown(runs: list[AppRun]) -> str:
-    """Markdown table of :func:`app_runs`."""
+    """Markdown table of :func:`app_runs`, each page's time with its ratio to the stock page."""
     names = list(runs[0].gestures) if runs else []
     head = (
-        "| Page | To first clusters | WebSocket bytes to open | "
+        "| Page | To first clusters | WebSocket bytes to open | Payload HTTP bytes "
+        "(open / reopen) | Reopen from menu: s, WebSocket bytes | "
         + " | ".join(f"{n}: bytes, s to idle" for n in names)
         + " | Map rebuilt |"
     )
-    lines = [head, "|" + "---|" * (4 + len(names))]
+    lines = [head, "|" + "---|" * (6 + len(names))]
+    # app_runs gives, for each size, the app's page and then the stock page of the same run.
+    refs = {id(page): stock for page, stock in zip(runs[::2], runs[1::2], strict=False)}
     for r in runs:
+        ref = refs.get(id(r))
         cells = [f"{b:,} B, {t:.2f} s" for b, t in r.gestures.values()]
+        reopen = "–" if r.reopen_s is None else f"{_seconds(r.reopen_s)}, {r.reopen_bytes:,}"
         lines.append(
-            f"| {r.name} | {_seconds(r.open_s)} | {r.open_bytes:,} | "
+            f"| {r.name} | {_seconds(r.open_s)}"
+            + (_ratio(r.open_s, ref.open_s) if ref else "")
+            + f" | {r.open_bytes:,}"
+            + (_ratio(r.open_bytes, ref.open_bytes) if ref else "")
+            + f" | {_bytes(r.payload_bytes)} / {_bytes(r.reopen_payload_bytes)} | {reopen} | "
             + " | ".join(cells)
             + f" | {'yes' if r.rebuilt else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# The point layer alone: 1,000,000 points, fetched, clustered, panned (issue 16)
+# --------------------------------------------------------------------------------------------
+LAYER_SIZES = (1_000_000,)
+#: Targets of the point layer alone at 1,000,000 points: first points drawn (s), pan (fps).
+LAYER_TARGETS = (3.0, 30.0)
+#: Where the street-level part of the run looks: the dense centre of Kota Malang.
+STREET_VIEW = ((-7.9797, 112.6304), 17)
+
+_LAYER_OBSERVER = """
+(() => {
+  window.__bench = {firstCluster: null, firstPoint: null, loaded: null, error: null};
+  const check = () => {
+    const b = window.__bench, now = performance.now();
+    if (b.firstCluster === null && document.querySelector('.marker-cluster')) {
+      b.firstCluster = now;
+    }
+    if (b.loaded === null && document.querySelector('[data-umkm-loaded]')) { b.loaded = now; }
+    if (b.error === null && document.querySelector('[data-umkm-error]')) {
+      b.error = document.querySelector('[data-umkm-error]').getAttribute('data-umkm-error');
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    childList: true, subtree: true, attributes: true,
+    attributeFilter: ['data-umkm-loaded', 'data-umkm-error']
+  });
+})();
+"""
+
+# Pans the map with Leaflet's animated panBy (the same CSS-transform animation as a drag's
+# inertia), back and forth, and counts requestAnimationFrame callbacks meanwhile: frames per
+# second and the longest frame. Each pan ends with a moveend, where markercluster adds the
+# points and clusters that came into view, so that work is inside the measured time.
+_PAN_FPS = """
+async ([name, pans, px, seconds]) => {
+  const map = window[name];
+  let frames = 0, worst = 0, last = performance.now(), running = true;
+  const tick = (t) => {
+    frames += 1; worst = Math.max(worst, t - last); last = t;
+    if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const start = performance.now();
+  for (let i = 0; i < pans; i++) {
+    const dx = (i % 2 ? -1 : 1) * px, dy = (i % 4 < 2 ? 1 : -1) * px / 2;
+    await new Promise((done) => {
+      map.once('moveend', () => setTimeout(done, 50));
+      map.panBy([dx, dy], {animate: true, duration: seconds, easeLinearity: 1});
+    });
+  }
+  running = false;
+  const elapsed = (performance.now() - start) / 1000;
+  return {fps: frames / elapsed, worst_ms: worst, seconds: elapsed};
+}
+"""
+
+_DRAWN = """
+(name) => {
+  const map = window[name], r = map._petaUmkmRenderer;
+  let points = 0, clusters = document.querySelectorAll('.marker-cluster').length;
+  map.eachLayer((l) => {
+    if (l._petaCell) clusters += 1;  // the grid's clusters, drawn on the canvas
+    else if (l instanceof L.CircleMarker) points += 1;
+  });
+  return {points, clusters,
+          renderer: r ? (r instanceof L.Canvas ? 'canvas' : 'svg') : 'none'};
+}
+"""
+
+
+@dataclass
+class LayerRun:
+    """The point layer alone at one size, one renderer."""
+
+    n: int
+    renderer: str
+    json_bytes: int = 0
+    gzip_bytes: int = 0
+    fetched_s: float | None = None
+    first_cluster_s: float | None = None
+    all_clustered_s: float | None = None
+    city_pan: dict[str, float] = field(default_factory=dict)
+    street_s: float | None = None
+    street_drawn: dict[str, Any] = field(default_factory=dict)
+    street_pan: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+def layer_map(
+    umkm: pd.DataFrame, kel: gpd.GeoDataFrame, url: str, *, grid: bool | None = None
+) -> tuple[folium.Map, bytes]:
+    """A bare map with only the UMKM point layer, fetching its payload from ``url``.
+
+    ``grid`` forces the clustering engine (None: the layer's choice by its size).
+    """
+    minx, miny, maxx, maxy = kel.total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=12,
+        tiles=None,
+        minZoom=mapview.MIN_ZOOM,
+        maxZoom=mapview.MAX_ZOOM,
+    )
+    layer = mapview.add_umkm(m, umkm=umkm, kelurahan=kel, name="UMKM")
+    if grid is not None:
+        layer.grid = grid
+    data = layer.payload_bytes()
+    layer.fetch_from(url)
+    mapview.localize_assets(m, asset_base_url="/static/")
+    return m, data
+
+
+def _svg(html_text: str) -> str:
+    """The same page with the points on SVG (the renderer before issue 16's change)."""
+    canvas = "L.canvas({pane: paneName, tolerance: 2})"
+    if canvas not in html_text:
+        raise RuntimeError("the point layer's canvas renderer was not found in the map")
+    return html_text.replace(canvas, "L.svg({pane: paneName})")
+
+
+def layer_run(
+    browser: Browser, base_url: str, page_name: str, name: str, n: int, timeout_s: float
+) -> LayerRun:
+    """Open the layer page, time fetch and clusters, pan at city and street zoom."""
+    run = LayerRun(n=n, renderer=page_name)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.add_init_script(_LAYER_OBSERVER)
+    timeout_ms = timeout_s * 1000
+    try:
+        page.goto(f"{base_url}/{page_name}", wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function(
+            "() => window.__bench.loaded !== null || window.__bench.error !== null",
+            timeout=timeout_ms,
+            polling=100,
+        )
+        marks = page.evaluate("window.__bench")
+        run.error = marks["error"]
+        entry = page.evaluate(
+            "() => performance.getEntriesByType('resource')"
+            ".filter(e => e.name.endsWith('.json')).map(e => e.responseEnd)[0] || null"
+        )
+        run.fetched_s = entry / 1000 if entry else None
+        # markercluster: the first cluster icon; the grid draws on the canvas, synchronously,
+        # just before it marks the map loaded.
+        first = marks["firstCluster"] or marks["loaded"]
+        run.first_cluster_s = first / 1000 if first else None
+        run.all_clustered_s = marks["loaded"] / 1000 if marks["loaded"] else None
+        page.wait_for_timeout(500)
+        run.city_pan = page.evaluate(_PAN_FPS, [name, 6, 300, 0.5])
+        (lat, lon), zoom = STREET_VIEW
+        start = time.perf_counter()
+        page.evaluate(
+            """([name, lat, lon, zoom]) => new Promise((done) => {
+                const map = window[name];
+                map.once('moveend', () => requestAnimationFrame(() => setTimeout(done, 0)));
+                map.setView([lat, lon], zoom, {animate: false});
+            })""",
+            [name, lat, lon, zoom],
+        )
+        run.street_s = time.perf_counter() - start
+        run.street_drawn = page.evaluate(_DRAWN, name)
+        page.wait_for_timeout(300)
+        run.street_pan = page.evaluate(_PAN_FPS, [name, 6, 300, 0.5])
+    except Exception as exc:  # Playwright's TimeoutError
+        if "Timeout" not in type(exc).__name__ and "Timeout" not in str(exc):
+            raise
+        run.error = f"timeout (> {timeout_s:.0f} s)"
+    finally:
+        context.close()
+    return run
+
+
+def layer_runs(
+    sizes: tuple[int, ...], *, timeout_s: float, variants: tuple[str, ...] = ()
+) -> list[LayerRun]:
+    """The point layer alone at each size: grid clustering (now), markercluster on canvas and
+    markercluster on SVG (before), same browser; ``variants`` picks some by name part."""
+    kel = wilayah.kelurahan()
+    runs: list[LayerRun] = []
+    with tempfile.TemporaryDirectory(prefix="bench-map-layer-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "static").symlink_to(mapview.STATIC_DIR, target_is_directory=True)
+        with serve(workdir) as base_url, sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            for n in sizes:
+                umkm = synthetic_register(n, kel)
+                pages: dict[str, tuple[str, str]] = {}
+                for grid in (True, False):
+                    m, data = layer_map(umkm, kel, f"/points-{n}.json", grid=grid)
+                    text = m.get_root().render()
+                    if grid:
+                        pages["grid, canvas"] = (text, m.get_name())
+                    else:
+                        pages["markercluster, canvas"] = (text, m.get_name())
+                        pages["markercluster, SVG (before)"] = (_svg(text), m.get_name())
+                del umkm
+                (workdir / f"points-{n}.json").write_bytes(data)
+                packed = len(gzip.compress(data, compresslevel=6, mtime=0))
+                for k, (label, (text, name)) in enumerate(pages.items()):
+                    if variants and not any(v in label for v in variants):
+                        continue
+                    page_name = f"layer-{n}-{k}.html"
+                    (workdir / page_name).write_text(text, encoding="utf-8")
+                    run = layer_run(browser, base_url, page_name, name, n, timeout_s)
+                    run.renderer = label
+                    run.json_bytes, run.gzip_bytes = len(data), packed
+                    runs.append(run)
+                    print(
+                        f"layer {n:>9,} {run.renderer:<6} first {_seconds(run.first_cluster_s)}"
+                        f"  all {_seconds(run.all_clustered_s)}  city pan {run.city_pan}"
+                        f"  street {run.street_drawn} pan {run.street_pan}"
+                        + (f"  error {run.error}" if run.error else ""),
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            browser.close()
+    return runs
+
+
+def _fps(pan: dict[str, float]) -> str:
+    if not pan:
+        return "–"
+    return f"{pan['fps']:.0f} fps (worst frame {pan['worst_ms']:.0f} ms)"
+
+
+def layer_markdown(runs: list[LayerRun]) -> str:
+    """Markdown table of :func:`layer_runs`."""
+    first_target, fps_target = LAYER_TARGETS
+    lines = [
+        "| Points | Clustering, renderer | Payload (JSON / gzip) | Fetched | First points drawn "
+        "| All clustered | Pan, city zoom 12 | Street zoom 17: points drawn, s "
+        "| Pan, street zoom 17 | Meets target |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in runs:
+        pans = [p["fps"] for p in (r.city_pan, r.street_pan) if p]
+        ok = (
+            r.first_cluster_s is not None
+            and r.first_cluster_s < first_target
+            and len(pans) == 2
+            and min(pans) >= fps_target
+        )
+        street = (
+            f"{r.street_drawn.get('points', 0):,} points, "
+            f"{r.street_drawn.get('clusters', 0):,} clusters, {_seconds(r.street_s)}"
+            if r.street_drawn
+            else "–"
+        )
+        lines.append(
+            f"| {r.n:,} | {r.renderer} | {r.json_bytes / 1e6:.1f} MB / "
+            f"{r.gzip_bytes / 1e6:.1f} MB | {_seconds(r.fetched_s)} | "
+            f"{_seconds(r.first_cluster_s)} | {_seconds(r.all_clustered_s)} | "
+            f"{_fps(r.city_pan)} | {street} | {_fps(r.street_pan)} | "
+            + ("yes" if ok else "no")
+            + (f" ({r.error})" if r.error else "")
+            + " |"
         )
     return "\n".join(lines)
 
@@ -711,6 +1059,22 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the app with N demo UMKM (default 30000): menu click to first clusters, "
         "WebSocket bytes, pan and zoom, against a stock FastMarkerCluster page",
     )
+    parser.add_argument(
+        "--layer",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="also run the point layer alone with N points (default 1000000), fetched as a "
+        "file: first clusters drawn, pan frames per second at city and street zoom, canvas "
+        "against SVG",
+    )
+    parser.add_argument(
+        "--layer-variants",
+        nargs="*",
+        default=[],
+        metavar="NAME",
+        help="only these point-layer variants (a part of their name: grid, canvas, SVG)",
+    )
     parser.add_argument("--app-only", action="store_true", help="skip the static-HTML table")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
@@ -722,6 +1086,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     app_sizes = [] if args.app is None else (args.app or [30_000])
     app = [r for n in app_sizes for r in app_runs(n, timeout_s=args.timeout)]
+    layer_sizes = () if args.layer is None else tuple(args.layer or LAYER_SIZES)
+    layers = (
+        layer_runs(
+            layer_sizes,
+            timeout_s=max(args.timeout, 180.0),
+            variants=tuple(args.layer_variants),
+        )
+        if layer_sizes
+        else []
+    )
     print(f"## Map benchmark, {started:%Y-%m-%d %H:%M} UTC\n")
     print(
         f"Machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {_cpu_model()}; "
@@ -737,7 +1111,25 @@ def main(argv: list[str] | None = None) -> int:
             "\nFirst clusters: wall seconds from the menu click (the stock page: from goto, it "
             "has no menu). Bytes: received over Streamlit's WebSocket. Seconds to idle include "
             "1.4 s of fixed settling waits (two 0.7 s pauses before checking that no script "
-            "runs). Map rebuilt: the map iframe was replaced or its document reloaded."
+            "runs). Map rebuilt: the map iframe was replaced or its document reloaded. "
+            "Payload HTTP bytes: the point file over the network (CDP `encodedDataLength`, "
+            "gzip), when the page opened and when it was opened again from the menu after "
+            "visiting Beranda (0: served from the browser's cache, not re-downloaded). Ratios "
+            "are to the stock page of the same run."
+        )
+    if layers:
+        print("\n### The point layer alone (payload fetched as a file, headless Chromium)\n")
+        print(layer_markdown(layers))
+        print(
+            "\nA bare map with only the UMKM layer; the payload is a static file on the local "
+            "server (not gzip-compressed there; the gzip size is what the app's route sends). "
+            "Times from navigation start, measured in the page. Pan: six animated `panBy` of "
+            "300 px (0.5 s each, back and forth), frames counted with requestAnimationFrame, "
+            "each pan's moveend (markercluster updating the view) included. Street zoom: "
+            f"setView to {STREET_VIEW[0]} at zoom {STREET_VIEW[1]}, seconds until drawn. SVG: "
+            "the same page with `L.svg` in place of the canvas renderer (the code before)."
+            f" Targets: first clusters < {LAYER_TARGETS[0]:.0f} s, pan >= "
+            f"{LAYER_TARGETS[1]:.0f} fps."
         )
     if not rows:
         return 0

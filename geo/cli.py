@@ -2,7 +2,8 @@
 
 Commands
 --------
-demo        generate the deterministic demo data set into the store
+demo        generate the deterministic demo data set into the store; on a store holding only
+            demo data, (re)create one demo account per role and print their fresh passwords
 info        counts per kecamatan, sector and size class
 import      ``import FILE --dry-run|--commit [--report PATH] [--sheet NAME] [--place-missing]
             [--map FIELD=COLUMN ...] [--mapping FILE.json] [--skala-default mikro]``:
@@ -17,7 +18,10 @@ resolve     resolve an officer's spelling of a kelurahan to its kode
 user        officer accounts: ``user add NAME --peran ROLE``, ``list``, ``disable``, ``enable``,
             ``passwd``, ``role`` (password asked twice, or ``--password-stdin``)
 plan        visit routes: ``plan --stops FILE --officers N --output DIR`` (exit 3 when a
-            must-visit stop had to be dropped)
+            must-visit stop had to be dropped); ``--save [--tanggal YYYY-MM-DD] [--judul TEXT]
+            [--petugas USER1,USER2]`` also stores it as a saved plan, route N assigned to the
+            N-th account
+plans       saved plans: ``plans list [--all]``, ``plans show ID``, ``plans cancel ID``
 brief       ``brief --period 2026-Q3|2026-09|2026 --format pdf|html --output PATH``: the
             one-page leadership brief (Laporan Ringkas)
 backup      ``backup --output FILE.zip``: every table in a portable file (any backend)
@@ -30,10 +34,11 @@ Errors exit non-zero with a message naming file, row and column.
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geo.core import settings
 
@@ -57,6 +62,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     store = _store()
     if args.if_empty and not store.is_empty():
         print(f"Store already holds {store.count_umkm():,} UMKM; demo not generated.")
+        _print_demo_accounts(demo.ensure_demo_accounts(store))
         return 0
     with tqdm(total=100, desc="Data contoh", unit="%", file=sys.stderr) as bar:
 
@@ -78,7 +84,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f"{len(data.sentra)} sentra, {len(data.sahabat)} Sahabat UMKM, "
         f"{len(data.visits):,} kunjungan -> {store.url}"
     )
+    _print_demo_accounts(demo.ensure_demo_accounts(store))
     return 0
+
+
+def _print_demo_accounts(accounts: Sequence[Any]) -> None:
+    """Print the demo accounts' fresh passwords (``geo demo`` on a store of demo data only)."""
+    if not accounts:
+        return
+    print("\nAkun contoh (demo accounts; new passwords at every `make run`):")
+    print(f"  {'username':<18}{'peran':<12}password")
+    for account in accounts:
+        print(f"  {account.username:<18}{account.peran:<12}{account.password}")
+    print("  The first real import or a real admin (geo user add ... --peran admin) disables them.")
 
 
 def _cmd_info(_args: argparse.Namespace) -> int:
@@ -348,7 +366,91 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     for row in plan.dropped.itertuples(index=False):
         print(f"  dropped {row.id}: {row.alasan}")
     print(f"{len(files)} files written to {args.output}")
+    if args.save and _save_plan(plan, args) != 0:
+        return 2
     return 3 if plan.status == "infeasible" else 0
+
+
+def _save_plan(plan: Any, args: argparse.Namespace) -> int:
+    """Store the plan of ``plan --save`` (route N assigned to the N-th ``--petugas`` name)."""
+    from geo.core import audit
+    from geo.services import plans
+    from geo.store import StoreError
+
+    tanggal = args.tanggal or datetime.date.today()
+    names = [n.strip() for n in (args.petugas or "").split(",")]
+    petugas = {k: name or None for k, name in enumerate(names, start=1) if name}
+    request = plans.SaveRequest(
+        tanggal=tanggal,
+        judul=args.judul or f"Rencana {Path(args.stops).name} {tanggal:%d/%m/%Y}",
+        petugas=petugas,
+    )
+    try:
+        plan_id = plans.save_plan(_store(), plan, request, user=audit.cli_actor())
+    except (plans.PlanError, StoreError) as exc:
+        print(f"error: plan not saved: {exc}", file=sys.stderr)
+        return 2
+    print(f"saved as plan {plan_id} ({tanggal.isoformat()})")
+    return 0
+
+
+def _date_argument(text: str) -> datetime.date:
+    """Parse ``--tanggal`` (YYYY-MM-DD) for argparse."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _cmd_plans(args: argparse.Namespace) -> int:
+    from geo.core import audit
+    from geo.services import plans
+
+    store = _store()
+    if args.action == "list":
+        listed = store.read_plans(status=None if args.all else "aktif")
+        for r in listed.itertuples(index=False):
+            print(
+                f"{r.id}\t{r.tanggal:%Y-%m-%d}\t{r.status}\t{r.jumlah_rute} rute\t"
+                f"{r.jumlah_selesai}/{r.jumlah_henti} selesai\t{r.judul}"
+            )
+        print(f"{len(listed)} plans", file=sys.stderr)
+        return 0
+    if not args.id:
+        print(f"error: plans {args.action} needs a plan id", file=sys.stderr)
+        return 2
+    record = store.get_plan(args.id)
+    if record is None:
+        print(f"error: no plan {args.id!r}", file=sys.stderr)
+        return 1
+    if args.action == "cancel":
+        try:
+            plans.cancel_plan(store, args.id, user=audit.cli_actor())
+        except plans.PlanError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{args.id} cancelled")
+        return 0
+    _print_plan(store, record)
+    return 0
+
+
+def _print_plan(store: Store, record: dict[str, Any]) -> None:
+    """Print one saved plan: header, then every route's stops with their status."""
+    print(f"{record['id']}  {record['tanggal']}  {record['status']}  {record['judul']}")
+    if record["asal_id"]:
+        print(f"  re-planned from {record['asal_id']}")
+    stops = store.read_plan_stops(record["id"])
+    for nomor, route in stops.groupby("nomor", sort=True):
+        assignee = route["petugas"].fillna("-").iloc[0]
+        print(f"  route {nomor}: {assignee}")
+        shown = route.fillna({"rencana_tiba": "", "nama": "", "alasan": ""})
+        for r in shown.itertuples(index=False):
+            reason = f" ({r.alasan})" if r.alasan else ""
+            print(
+                f"    {r.urutan:>2}. {r.rencana_tiba:<5} {r.status:<13} "
+                f"{r.jenis}:{r.objek_id} {r.nama}{reason}"
+            )
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
@@ -463,7 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
         "action", choices=["add", "list", "disable", "enable", "passwd", "role", "unlock"]
     )
     p.add_argument("username", nargs="?", default=None)
-    p.add_argument("--peran", choices=["perencana", "pimpinan", "admin"], default=None)
+    p.add_argument("--peran", choices=["perencana", "pimpinan", "admin", "petugas"], default=None)
     p.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin (scripts)"
     )
@@ -522,7 +624,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes-per-stop", type=int, default=30)
     p.add_argument("--time-limit", type=float, default=None, help="search seconds")
     p.add_argument("--output", required=True, help="folder for route_N.gpx/csv and summary")
+    p.add_argument("--save", action="store_true", help="also store it as a saved plan")
+    p.add_argument(
+        "--tanggal", type=_date_argument, default=None, help="visit date YYYY-MM-DD (today)"
+    )
+    p.add_argument("--judul", default=None, help="plan title")
+    p.add_argument("--petugas", default=None, help="accounts of routes 1, 2, ...: ani,budi")
     p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser("plans", help="saved plans: list, show ID, cancel ID")
+    p.add_argument("action", choices=["list", "show", "cancel"])
+    p.add_argument("id", nargs="?", default=None)
+    p.add_argument("--all", action="store_true", help="list cancelled and replaced plans too")
+    p.set_defaults(func=_cmd_plans)
 
     p = sub.add_parser("backup", help="write the whole store to a portable backup file")
     p.add_argument("--output", required=True, help="the .zip file to write")

@@ -35,10 +35,12 @@ __all__ = [
     "get_store",
     "localized_chart",
     "public_register",
+    "register_counts",
     "register_for_role",
     "report_failure",
     "require_page",
     "sector_size_filters",
+    "selected_register",
     "store_table",
     "tr",
 ]
@@ -199,10 +201,80 @@ def public_register() -> gpd.GeoDataFrame:
     return _public_register(settings.database_url(), data_version(get_store()))
 
 
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=32)
+def _register_counts(
+    url: str,
+    version: str,
+    selection: Any,
+    by: tuple[str, ...],
+    status: tuple[str, ...] | None,
+    cuts: tuple[Any, ...],
+) -> pd.DataFrame:
+    # ``version`` is only part of the cache key.
+    return _store_for(url).umkm_counts(selection, by=by, status=status, tanggal_cuts=cuts)
+
+
+def register_counts(
+    selection: Any = None,
+    *,
+    by: tuple[str, ...] = ("kode_kelurahan", "sektor", "skala", "status"),
+    status: tuple[str, ...] | None = None,
+    tanggal_cuts: tuple[Any, ...] = (),
+) -> pd.DataFrame:
+    """Return the register given as counts (``Store.umkm_counts``), computed by the database.
+
+    No row and no personal field leaves the database, only counts per kelurahan, sector,
+    size, status (as ``by`` asks); cached per database, data version and arguments.
+    ``selection`` is a ``geo.analysis.filters.RegisterFilter`` (None: every UMKM).
+    """
+    return _register_counts(
+        settings.database_url(),
+        data_version(get_store()),
+        selection,
+        tuple(by),
+        None if status is None else tuple(status),
+        tuple(tanggal_cuts),
+    )
+
+
+@st.cache_data(show_spinner=False, ttl="10m", max_entries=16)
+def _selected_register(
+    url: str, version: str, selection: Any, status: tuple[str, ...] | None, personal: bool
+) -> gpd.GeoDataFrame:
+    # ``version`` is only part of the cache key.
+    return _store_for(url).read_umkm_selected(selection, status=status, personal=personal)
+
+
+def selected_register(
+    selection: Any = None,
+    *,
+    status: tuple[str, ...] | None = None,
+    personal: bool | None = None,
+) -> gpd.GeoDataFrame:
+    """Return only the UMKM of a filter, with the map's columns (``Store.read_umkm_selected``).
+
+    The database filters: the session holds the rows of its filter, never the whole register.
+    Personal fields are read only when ``personal`` (default: the session's role may see
+    them, :func:`geo.core.access.sees_personal`) is true and the role allows it. Cached per
+    database, data version, filter, status and ``personal``.
+    """
+    allowed = sees_personal(current_role())
+    wanted = allowed if personal is None else personal and allowed
+    return _selected_register(
+        settings.database_url(),
+        data_version(get_store()),
+        selection,
+        None if status is None else tuple(status),
+        wanted,
+    )
+
+
 def clear_data_caches() -> None:
     """Forget cached data after this app wrote to the store."""
     _public_register.clear()
     _full_register.clear()
+    _register_counts.clear()
+    _selected_register.clear()
 
 
 def report_failure(exc: BaseException, what: str) -> str:

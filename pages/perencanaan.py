@@ -5,7 +5,9 @@ The page composes: coverage and flags come from :mod:`geo.analysis.coverage`, st
 ``st.status``), the map from :func:`geo.render.routemap.build_route_map`, exports from
 :mod:`geo.planning.routing_export`, and the visit log from :mod:`geo.analysis.visits` (stored with
 :meth:`geo.store.Store.add_visits`). The plan is kept in ``st.session_state`` so that downloads and
-reruns never solve again.
+reruns never solve again. Saving a solved plan (date, title, route assignees) and the saved
+plans (reopen with live stop status, assign, re-plan, cancel) are composed by
+:mod:`pages._rencana` through :mod:`geo.services.plans`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from pages._common import (
     store_table,
     tr,
 )
+from pages._rencana import save_section, saved_plans_section
 
 require_page("perencanaan")
 LANG = current_lang()
@@ -97,7 +100,9 @@ st.title(tr("rute.title"))
 demo_banner(store)
 st.caption(tr("rute.intro"))
 
-tab_plan, tab_log = st.tabs([tr("rute.tab.rencana"), tr("rute.tab.catatan")])
+tab_plan, tab_log, tab_saved = st.tabs(
+    [tr("rute.tab.rencana"), tr("rute.tab.catatan"), tr("rencana.tab")]
+)
 
 # =============================================================================================
 # Plan
@@ -469,6 +474,14 @@ with tab_plan:
                             for k, link in enumerate(links, start=1)
                         )
                     )
+        # --- save with a date and assignees (pages/_rencana.py) ---------------------------
+        save_section(store, plan, user=current_user(), today=TODAY)
+
+# =============================================================================================
+# Saved plans: list, reopen with live stop status, assign, re-plan, cancel
+# =============================================================================================
+with tab_saved:
+    saved_plans_section(store, user=current_user())
 
 # =============================================================================================
 # Visit log

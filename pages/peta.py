@@ -1,9 +1,10 @@
 """Peta UMKM: UMKM and sentra over kelurahan and kecamatan, filters, Sahabat UMKM coverage flags.
 
 The page composes: the view (filters, metric, basemap, map position) comes from the URL query
-string and goes back to it, the register is filtered with :mod:`geo.analysis.filters`, coverage and
-the
-profile come from :mod:`geo.analysis.coverage`, and the map is :func:`geo.render.mapview.build_map`.
+string and goes back to it, the database selects the rows of the filter
+(:class:`geo.analysis.filters.RegisterFilter`, ``Store.read_umkm_selected``) and counts them
+(``Store.umkm_counts``), coverage and the profile come from :mod:`geo.analysis.coverage`, and
+the map is :func:`geo.render.mapview.build_map`.
 
 Pan and zoom must stay light (issue 16): they rerun the page only to put the position into the
 URL. The map is cached on what it shows (filters, layers, data version, role, language) and
@@ -44,13 +45,14 @@ from pages._common import (
     data_version,
     demo_banner,
     get_store,
-    public_register,
-    register_for_role,
+    register_counts,
     require_page,
     sector_size_filters,
+    selected_register,
     store_table,
     tr,
 )
+from web import point_payloads
 
 require_page("peta")
 LANG = current_lang()
@@ -105,10 +107,11 @@ def page_query(view: MapView, status: tuple[str, ...]) -> dict[str, str]:
 def _filtered(
     url: str, version: str, flt: RegisterFilter, personal: bool
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    register = register_for_role()
-    rows = flt.apply(register)
+    # Pushed down to the database: only the rows of the filter, and coverage from SQL counts.
+    rows = selected_register(flt, personal=personal)
     kel, _ = boundaries()
-    cov = coverage(kel, rows, store_table("sahabat"), store_table("visits"), as_of=date.today())
+    counts = register_counts(flt)
+    cov = coverage(kel, counts, store_table("sahabat"), store_table("visits"), as_of=date.today())
     return rows, cov
 
 
@@ -117,7 +120,7 @@ def _cluster_layers(
     url: str, version: str, sektor: tuple[str, ...], skala: tuple[str, ...]
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Clusters and Gi* hot spots for the sector and size filters only (city-wide by design)."""
-    rows = RegisterFilter(sektor=sektor, skala=skala).apply(public_register())
+    rows = selected_register(RegisterFilter(sektor=sektor, skala=skala), personal=False)
     kel, _ = boundaries()
     found = clusters.detect_clusters(rows, sentra=store_table("sentra"), kel=kel)
     spots = hotspots.hotspots_kelurahan(rows, kel=kel)
@@ -138,7 +141,8 @@ def _cached_map(
     """Build the map once per (filters, layers, data version, role, language).
 
     Shared by sessions of the same role: hand :func:`_map`'s copy to ``st_folium``, which
-    changes the map object it renders.
+    changes the map object it renders. The point payloads are published for the role's
+    variant (personal fields or not) and the map carries only their unguessable URLs.
     """
     personal = sees_personal(role)
     rows, cov = _filtered(url, version, flt, personal)
@@ -163,6 +167,8 @@ def _cached_map(
         clustermap.add_hotspots(m, spots, lang=lang, show=False)
         clustermap.add_clusters(m, found, lang=lang)
         clustermap.add_cluster_legend(m, lang=lang)
+    # The points travel as a cacheable file over HTTP (web/point_routes.py), not in the map.
+    point_payloads.serve_points(m)
     return m
 
 

@@ -82,7 +82,8 @@ def login(page: Page, base_url: str, role: str) -> None:
 
     The login lives in the Streamlit session of this browser tab: afterwards move between
     pages with the menu (``page.get_by_role("link", name=...)``) or the page's own links;
-    ``page.goto`` or a reload opens a new session, which is signed out.
+    ``page.goto`` or a reload opens a new Streamlit session, which the HttpOnly session
+    cookie signs in again (tests/test_browser_sessions.py).
     """
     from geo.core.access import pages_for
     from geo.core.i18n import t

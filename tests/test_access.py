@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
-from geo.core.access import PAGE_ACCESS, ROLES, can_open, pages_for
+from geo.core.access import PAGE_ACCESS, ROLES, can_open, home_page, pages_for
 from geo.core.i18n import t
 from tests.conftest import login
 
@@ -58,6 +58,12 @@ def test_pages_for_each_role(role: str) -> None:
         assert set(menu).isdisjoint(OFFICER_ONLY)
     if role == "petugas":
         assert menu == ["beranda", "sentra_publik", "kunjungan_saya"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_lands_on_a_page_it_may_open(role: str) -> None:
+    assert can_open(role, home_page(role))
+    assert home_page(role) == ("kunjungan_saya" if role == "petugas" else pages_for(role)[0])
 
 
 def test_can_open_refuses_unknowns() -> None:

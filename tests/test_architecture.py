@@ -4,9 +4,10 @@
   core <- wilayah <- {ingest, analysis, planning} <- render <- services <- cli; the store imports
   only core and wilayah; ingest, analysis, planning and render do not import the store at run
   time (``if TYPE_CHECKING:`` imports for annotations are allowed).
-* An AST scan of geo/, pages/ and app.py: no module outside geo/store and geo/services calls a
-  store write method (:data:`STORE_WRITE_METHODS`) on anything, or the audit helpers
-  :func:`geo.core.audit.record` / :func:`geo.core.audit.audited` outside geo/services; no module
+* An AST scan of geo/, pages/, web/, app.py and server.py: no module outside geo/store and
+  geo/services calls a store write method (:data:`STORE_WRITE_METHODS`) on anything, or the
+  audit helpers :func:`geo.core.audit.record` / :func:`geo.core.audit.audited` outside
+  geo/services; no module
   of geo/ imports Streamlit.
 
 Every failure names its offenders (``path:line: what``), printed and in the assertion message.
@@ -43,14 +44,24 @@ STORE_WRITE_METHODS: frozenset[str] = frozenset(
         "add_user",
         "update_user",
         "record_login_failure",
+        "add_web_session",
+        "touch_web_session",
+        "revoke_web_sessions",
+        "purge_web_sessions",
+        "session_secret",
         "log_audit",
         "restore",
         "load_kelurahan",
+        "write_visit_photo",
         "bump_data_version",
         "serialise",
         "set_boundary_layer",
         "undo_boundary_layer",
         "reset_boundary_layers",
+        "write_plan",
+        "set_plan_status",
+        "assign_route",
+        "set_stop_status",
     }
 )
 #: The audit helpers of geo/core/audit.py (both write an audit entry).
@@ -65,12 +76,13 @@ SERVICES = "geo.services"
 
 
 def _sources() -> Iterator[Path]:
-    """Yield every Python file of geo/, pages/ and app.py (no caches)."""
-    for folder in ("geo", "pages"):
+    """Yield every Python file of geo/, pages/, web/, app.py and server.py (no caches)."""
+    for folder in ("geo", "pages", "web"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if "__pycache__" not in path.parts:
                 yield path
     yield ROOT / "app.py"
+    yield ROOT / "server.py"
 
 
 def _rel(path: Path) -> str:

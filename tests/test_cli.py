@@ -351,3 +351,53 @@ def test_import_xlsx_with_a_mapping_file_and_kbli(db, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Nama Pelaku -> pemilik, Merchant -> nama_usaha, KBLI -> sektor" in out
     assert "oss.xlsx: 2 rows: 2 ok" in out
+
+
+# --- plan --save and plans list/show/cancel (issue 17) --------------------------------------------
+
+
+def test_plan_save_then_list_show_and_cancel(db, tmp_path, capsys):
+    from geo.store import Store
+
+    store = Store(db)
+    for name in ("ani", "budi"):
+        store.add_user(name, password_hash=None, peran="petugas")
+    store.add_user("pak", password_hash=None, peran="pimpinan")
+    stops = tmp_path / "stops.csv"
+    stops.write_text(
+        "id,nama,lat,lon,jenis\n"
+        "sanan,Sentra Tempe Sanan,-7.96090,112.64351,sentra\n"
+        "U1,Keripik Bu Sri,-7.95500,112.61800,umkm\n"
+        "U2,Bakso Pak No,-7.98000,112.63000,umkm\n"
+    )
+    base = ["plan", "--stops", str(stops), "--officers", "2", "--time-limit", "0.5"]
+    # An account that may not be given routes: the files are written, the plan is not saved.
+    args = [*base, "--output", str(tmp_path / "a"), "--save", "--petugas", "pak"]
+    assert main(args) == 2
+    assert "plan not saved" in capsys.readouterr().err
+    assert store.read_plans().empty
+    args = [*base, "--output", str(tmp_path / "b"), "--save", "--tanggal", "2026-12-03"]
+    assert main([*args, "--judul", "Uji CLI", "--petugas", "ani,budi"]) == 0
+    out = capsys.readouterr().out
+    assert "saved as plan RK-20261203-01 (2026-12-03)" in out
+    record = store.get_plan("RK-20261203-01")
+    assert record["judul"] == "Uji CLI" and record["pengguna"].startswith("cli:")
+    stored = store.read_plan_stops("RK-20261203-01")
+    assert sorted(stored["objek_id"]) == ["U1", "U2", "sanan"]
+    assert set(stored["petugas"]) <= {"ani", "budi"}
+    assert store.read_audit()["aksi"].iloc[0] == "rencana.simpan"
+    assert main(["plans", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("RK-20261203-01\t2026-12-03\taktif\t") and "Uji CLI" in listed
+    assert main(["plans", "show", "RK-20261203-01"]) == 0
+    shown = capsys.readouterr().out
+    assert "route 1: ani" in shown and "umkm:U1 Keripik Bu Sri" in shown
+    assert main(["plans", "cancel", "RK-20261203-01"]) == 0
+    assert store.get_plan("RK-20261203-01")["status"] == "dibatalkan"
+    assert main(["plans", "cancel", "RK-20261203-01"]) == 2
+    assert "dibatalkan" in capsys.readouterr().err
+    assert main(["plans", "list"]) == 0 and "RK-" not in capsys.readouterr().out
+    assert main(["plans", "list", "--all"]) == 0 and "dibatalkan" in capsys.readouterr().out
+    assert main(["plans", "show", "RK-X"]) == 1
+    with pytest.raises(SystemExit):
+        main([*args, "--tanggal", "03/12/2026"])

@@ -24,9 +24,7 @@ def test_dasbor_shows_the_figures_and_downloads_the_brief(
 ) -> None:
     page = browser_page
     login(page, app_server, "pimpinan")
-    page.locator(".st-key-menu").get_by_role(
-        "link", name=t("nav.dasbor", "id")
-    ).click()
+    page.locator(".st-key-menu").get_by_role("link", name=t("nav.dasbor", "id")).click()
     expect(page.get_by_role("heading", name=t("dasbor.title", "id"))).to_be_visible(
         timeout=TIMEOUT_MS
     )

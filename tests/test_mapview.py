@@ -670,3 +670,61 @@ def test_same_inputs_give_the_same_streamlit_folium_arguments(kel, kec, umkm, se
     assert arguments(build()) == first
     assert arguments(copy.deepcopy(cached)) == first
     assert arguments(copy.deepcopy(cached)) == first
+
+
+# --- points fetched by URL (issue 16) --------------------------------------------------------
+PAYLOAD_URL = "/peta-data/" + "t" * 43 + "/" + "a" * 64 + ".json"
+
+
+def test_points_can_be_fetched_instead_of_inlined(kel, kec, umkm, sentra, coverage):
+    import copy
+
+    m = _build(kel, kec, umkm, sentra, coverage, show_personal=True)
+    (layer,) = _elements(m, mapview.UmkmClusterLayer)
+    assert mapview.point_layers(m) == [layer]
+    assert layer.has_personal
+    data = layer.payload_bytes()
+    assert json.loads(data) == layer.payload
+    assert b"<" not in data and b"&" not in data  # the same inert JSON as the inline form
+    layer.fetch_from(PAYLOAD_URL)
+    assert layer.payload is None and layer.n_points == N_POINTS
+    html = _html(m)
+    assert f'fetch("{PAYLOAD_URL}"' in html
+    assert '"p":[' not in html and "Usaha Contoh 000999" not in html and OWNER not in html
+    assert html.count("L.circleMarker(") == 1  # made in the browser from the fetched array
+    assert "data-umkm-error" in html
+    with pytest.raises(ValueError, match="handed off"):
+        layer.payload_bytes()
+    # A copy of the cached map is small now: no payload to copy.
+    assert _elements(copy.deepcopy(m), mapview.UmkmClusterLayer)[0].payload_url == PAYLOAD_URL
+    without = _build(kel, kec, umkm, sentra, coverage)
+    assert not _elements(without, mapview.UmkmClusterLayer)[0].has_personal
+
+
+def test_payload_url_must_be_a_path_or_http(kel, kec, umkm, sentra):
+    (layer,) = _elements(_build(kel, kec, umkm, sentra), mapview.UmkmClusterLayer)
+    for bad in ("javascript:alert(1)", "peta-data/x.json", "data:application/json,{}"):
+        with pytest.raises(ValueError, match="root-absolute"):
+            layer.fetch_from(bad)
+    layer.fetch_from('/x/"</script>.json')
+    html = _html(layer._parent)
+    assert '"</script>' not in html  # the URL is script-safe JSON too
+
+
+def test_points_are_drawn_on_a_shared_canvas(page_html):
+    assert "L.canvas({pane: paneName" in page_html
+    assert "L.svg(" not in page_html
+    assert 'addEventListener("pointermove"' in page_html  # clicks reach points and polygons
+
+
+def test_many_points_cluster_on_a_grid(kel, kec, umkm, sentra, monkeypatch):
+    (small,) = _elements(_build(kel, kec, umkm, sentra), mapview.UmkmClusterLayer)
+    assert not small.grid and mapview.GRID_MIN_POINTS > 21_270  # the tests' demo data
+    monkeypatch.setattr(mapview, "GRID_MIN_POINTS", N_POINTS)
+    m = _build(kel, kec, umkm, sentra)
+    (layer,) = _elements(m, mapview.UmkmClusterLayer)
+    assert layer.grid and layer.n_points == N_POINTS
+    html = _html(m)
+    assert "L.markerClusterGroup(" not in html
+    assert "var ClusterDot = L.CircleMarker.extend(" in html
+    assert f"var CELL = {mapview.GRID_CELL_PX}," in html

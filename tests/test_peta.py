@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.ingest import demo
 from geo.services import demo as demo_service
 from geo.store import Store
+from web import point_payloads
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -158,5 +159,7 @@ def test_inactive_umkm_only_when_asked(demo_url, monkeypatch):
 def test_map_points_are_the_active_ones(demo_url, monkeypatch):
     at = _peta(demo_url, monkeypatch)
     script = _map_args(at)["script"]
-    points = json.loads(re.search(r'"p":(\[[^\]]*\])', script).group(1))
-    assert len(points) // 5 == _metric(at, "UMKM aktif") == 3_000
+    assert '"p":[' not in script  # the points are fetched by URL (web/point_routes.py)
+    token, sha = re.search(r"/peta-data/([\w-]+)/([0-9a-f]{64})\.json", script).groups()
+    payload = json.loads(point_payloads.REGISTRY.get(token, sha).data)
+    assert len(payload["p"]) // 5 == _metric(at, "UMKM aktif") == 3_000

@@ -39,6 +39,13 @@ SVC = 15  # minutes per stop in most tests
 BUDGET = {"time_limit_s": 60.0, "solution_limit": 100}
 
 
+@pytest.fixture(autouse=True, params=routing.SOLVERS)
+def solver(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every test with each selectable solver (the deployment setting, as in production)."""
+    monkeypatch.setenv("PETA_UMKM_ROUTING_SOLVER", request.param)
+    return request.param
+
+
 def _stops(n: int, seed: int, **columns: object) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     df = pd.DataFrame(
@@ -628,8 +635,10 @@ def test_on_solution_reports_only_improvements():
 
 
 def test_default_time_limit_grows_with_the_stops():
-    assert routing.default_time_limit(0) == pytest.approx(0.3)
-    assert routing.default_time_limit(50) == pytest.approx(2.3)
+    assert routing.default_time_limit(0) == pytest.approx(0.4)
+    assert routing.default_time_limit(50) == pytest.approx(1.4)
+    assert routing.default_time_limit(100) == pytest.approx(2.4)
+    assert routing.default_time_limit(200) == pytest.approx(4.4)
     assert routing.default_time_limit(1_000) == 10.0
 
 
@@ -644,6 +653,7 @@ def test_solve_options_default_to_the_module_constants():
         routing.DEFAULT_MINUTES_PER_STOP,
     )
     assert (o.time_limit_s, o.solution_limit, o.osrm_url) == (None, None, None)
+    assert (o.solver, o.initial_routes) == (None, None)
     assert (o.circuity, o.speed_kmh) == (routing.CIRCUITY_FACTOR, routing.AVERAGE_SPEED_KMH)
     stops = _stops(4, seed=13)
     plan = solve(stops, DEPOT, options=SolveOptions(solution_limit=50))
@@ -754,3 +764,207 @@ def test_result_tables_and_status():
     schedules = routing._schedules(p, [[1, 3], []])
     assert schedules[1] is None and schedules[0] is not None
     assert schedules[0].back <= p.end_s
+
+
+# --------------------------------------------------------------------------------------------
+# Solvers: the setting, VROOM's first routes, and the warm start from a previous plan
+# --------------------------------------------------------------------------------------------
+def test_the_solver_comes_from_the_options_or_the_setting(solver, monkeypatch):
+    assert routing.resolve_solver() == solver
+    assert routing.resolve_solver(" VROOM ") == "vroom"
+    with pytest.raises(RoutingError, match="pemecah rute 'gurobi' tidak dikenal"):
+        routing.resolve_solver("gurobi")
+    monkeypatch.delenv("PETA_UMKM_ROUTING_SOLVER")
+    from geo.core import settings
+
+    assert routing.resolve_solver() == settings.ROUTING_SOLVER
+    stops = _stops(6, seed=20)
+    plan = solve(stops, DEPOT, officers=2, options=SolveOptions(solver="ortools", **BUDGET))
+    assert plan.solver == "ortools" and plan.summary()["solver"] == "ortools"
+    plan = solve(stops, DEPOT, officers=2, options=SolveOptions(solver="vroom", **BUDGET))
+    assert plan.solver == "vroom" and not plan.notes
+    with pytest.raises(RoutingError, match="tidak dikenal"):
+        solve(stops, DEPOT, options=SolveOptions(solver="cplex"))
+
+
+def test_vroom_missing_plans_with_ortools_and_says_so(monkeypatch):
+    from geo.planning import vroom_solver
+
+    monkeypatch.setattr(vroom_solver, "available", lambda: False)
+    plan = solve(_stops(5, seed=21), DEPOT, options=SolveOptions(solver="vroom", **BUDGET))
+    assert plan.solver == "ortools" and plan.dropped.empty
+    assert plan.notes == ("pyvroom tidak terpasang; rute dibuat dengan OR-Tools saja",)
+
+
+def test_vroom_failure_plans_with_ortools_and_says_so(monkeypatch):
+    from geo.planning import vroom_solver
+
+    def broken(*args: object, **kwargs: object) -> list[list[int]]:
+        raise RuntimeError("matriks rusak")
+
+    monkeypatch.setattr(vroom_solver, "vroom_routes", broken)
+    plan = solve(_stops(5, seed=22), DEPOT, options=SolveOptions(solver="vroom", **BUDGET))
+    assert plan.solver == "ortools" and plan.dropped.empty
+    assert plan.notes == ("VROOM gagal (matriks rusak); rute dibuat dengan OR-Tools saja",)
+
+
+def test_vroom_routes_are_improved_against_the_real_objective(monkeypatch):
+    """VROOM alone minimises travel only; the plan also weighs the span (travel + span)."""
+    from geo.planning import vroom_solver
+
+    stops = _stops(12, seed=23)
+    p = _problem_of(stops, officers=3, minutes_per_stop=SVC, start=6 * 60, end=22 * 60)
+    seen: list[list[list[int]]] = []
+    real = vroom_solver.vroom_routes
+
+    def spy(*args: object, **kwargs: object) -> list[list[int]]:
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(vroom_solver, "vroom_routes", spy)
+    plan = solve(
+        stops,
+        DEPOT,
+        officers=3,
+        options=SolveOptions(
+            solver="vroom", minutes_per_stop=SVC, start=6 * 60, end=22 * 60, **BUDGET
+        ),
+    )
+    (first,) = seen
+    assert plan.solver == "vroom"
+    assert plan.cost_s <= plan_cost(first, **p.times)
+    _every_stop_once(plan)
+
+
+def _random_routes(n: int, officers: int, seed: int) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    order = [f"s{i}" for i in rng.permutation(n)]
+    cuts = sorted(rng.choice(np.arange(1, n), officers - 1, replace=False))
+    return [list(part) for part in np.split(np.array(order), cuts)]
+
+
+@pytest.mark.parametrize("seed", [24, 25])
+def test_a_warm_start_is_never_worse_than_its_routes(seed):
+    n, officers = 30, 3
+    stops = _stops(n, seed=seed)
+    day = {"minutes_per_stop": 10, "start": 6 * 60, "end": 20 * 60}
+    initial = _random_routes(n, officers, seed)
+    p = _problem_of(stops, officers=officers, **day)
+    as_nodes = [[int(s[1:]) + 1 for s in r] for r in initial]
+    before = plan_cost(as_nodes, **p.times)
+    assert before is not None
+    # One solution only: the search stops at its first, which is the warm start itself.
+    plan = solve(
+        stops,
+        DEPOT,
+        officers=officers,
+        options=SolveOptions(initial_routes=initial, time_limit_s=60, solution_limit=1, **day),
+    )
+    assert plan.solver == "ortools+awal"
+    assert plan.dropped.empty and plan.cost_s == before
+    assert routing.initial_sequences(plan) == initial
+    # A real search from there improves on the random routes.
+    plan = solve(
+        stops,
+        DEPOT,
+        officers=officers,
+        options=SolveOptions(initial_routes=initial, **BUDGET, **day),
+    )
+    assert plan.dropped.empty and plan.cost_s < before
+    _every_stop_once(plan)
+
+
+def test_a_warm_start_from_the_best_plan_keeps_it():
+    stops = _stops(7, seed=2)
+    best = solve(stops, DEPOT, officers=2, options=SolveOptions(minutes_per_stop=SVC, **BUDGET))
+    again = solve(
+        stops,
+        DEPOT,
+        officers=2,
+        options=SolveOptions(
+            minutes_per_stop=SVC,
+            initial_routes=routing.initial_sequences(best),
+            time_limit_s=60,
+            solution_limit=5,
+        ),
+    )
+    assert again.cost_s == best.cost_s  # the brute-force optimum of the test above
+
+
+def test_a_warm_start_survives_changed_stops():
+    """Re-planning after edits: removed, repeated, unknown, unservable and new stops."""
+    stops = _stops(10, seed=26)
+    previous = solve(stops, DEPOT, officers=2, options=SolveOptions(**BUDGET))
+    routes = routing.initial_sequences(previous)
+    assert sorted(s for r in routes for s in r) == sorted(stops["id"])
+    routes = [[*routes[0], "hilang", routes[0][0]], routes[1], ["s3"]]  # unknown, repeat, extra
+    changed = stops[stops["id"] != "s5"].copy()  # s5 removed
+    changed.loc[changed["id"] == "s1", ["window_start", "window_end"]] = ["17:00", "18:00"]
+    changed.loc[changed["id"] == "s2", ["window_start", "window_end"]] = ["08:00", "08:01"]
+    new = _stops(12, seed=27).iloc[10:].assign(id=["baru1", "baru2"])
+    changed = pd.concat([changed, new], ignore_index=True)
+    plan = solve(
+        changed,
+        DEPOT,
+        officers=2,
+        options=SolveOptions(initial_routes=routes, **BUDGET),
+    )
+    _every_stop_once(plan)
+    assert plan.solver == "ortools+awal"
+    reasons = dict(zip(plan.dropped["id"], plan.dropped["kode"], strict=True))
+    assert reasons["s1"] == "jendela_di_luar_jam_kerja"
+    assert {"baru1", "baru2"} <= set(plan.routes["id"])
+    s2 = plan.routes[plan.routes["id"] == "s2"]
+    if len(s2):  # reachable by 08:01 only when leaving at 08:00 straight to it
+        assert 8 * 60 <= s2["mulai_menit"].iloc[0] <= 8 * 60 + 1
+
+
+def test_feasible_sequences_repair_the_warm_routes():
+    stops = _stops(4, seed=28, window_start=["", "", "09:00", ""], window_end=["", "", "09:10", ""])
+    p = _problem_of(stops, officers=2, minutes_per_stop=60, start=8 * 60, end=12 * 60)
+    # Node 3 must start 09:00-09:10: after two one-hour visits it is too late.
+    kept = routing._feasible_sequences(p, [0, 1, 2], [[1, 2, 3, 9, 1], [4], [2]])
+    assert kept == [[1, 2], []]  # 3 too late, 9 unknown, 1 repeated, 4 not a candidate
+    assert routing._feasible_sequences(p, range(4), [[3, 1]]) == [[3, 1], []]
+    key = routing._plan_key(p, [0, 1, 2], [[1, 2], []])
+    assert key[:3] == (0, 1, 50.0)
+    assert routing._plan_key(p, [0, 1, 2], [[3, 1], [2]])[:2] == (0, 0)
+
+
+def test_new_stops_are_inserted_into_the_warm_routes_before_the_search():
+    """OR-Tools alone inserts stops missing from a warm start only slowly; they come placed."""
+    n, officers = 40, 3
+    stops = _stops(n, seed=29)
+    day = {"minutes_per_stop": 10, "start": 6 * 60, "end": 20 * 60}
+    initial = _random_routes(n - 5, officers, 29)  # s35..s39 are new
+    plan = solve(
+        stops,
+        DEPOT,
+        officers=officers,
+        options=SolveOptions(initial_routes=initial, time_limit_s=60, solution_limit=1, **day),
+    )
+    assert plan.dropped.empty  # the search stopped at its first solution: the completed start
+    routes = routing.initial_sequences(plan)
+    for old, new in zip(initial, routes, strict=True):
+        assert [s for s in new if s in set(old)] == old  # old order kept, new stops in between
+    assert sorted(s for r in routes for s in r) == sorted(stops["id"])
+
+
+def test_complete_inserts_where_windows_allow_must_visit_first():
+    stops = _stops(
+        4,
+        seed=30,
+        window_start=["", "", "09:00", ""],
+        window_end=["", "", "09:10", ""],
+        must_visit=[False, False, False, True],
+    )
+    p = _problem_of(stops, officers=1, minutes_per_stop=60, start=8 * 60, end=11 * 60)
+    # Room for two one-hour visits plus travel in 08:00-11:00: node 4 (must) goes in first.
+    (route,) = routing._complete(p, range(4), [[1]])
+    assert sorted(route) == [1, 4]
+    assert routing.schedule_route(route, **p.times) is not None
+    # Node 3's window (09:00-09:10) is met only when it is visited first: 1 then 3 is too late.
+    p = _problem_of(stops, officers=1, minutes_per_stop=60, start=8 * 60, end=12 * 60)
+    assert routing.schedule_route([1, 3], **p.times) is None
+    assert routing._complete(p, [0, 2], [[1]]) == [[3, 1]]
+    assert routing._complete(p, [0, 2], [[]]) == [[3, 1]]

@@ -45,6 +45,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from geo.core.i18n import format_number
+from geo.core.register import WEIGHT_COLUMN
 from geo.core.settings import CRS_METRIC, CRS_STORAGE
 from geo.wilayah.boundaries import assign_kelurahan
 
@@ -63,6 +64,7 @@ __all__ = [
     "kelurahan_profile",
     "priority",
     "reason_codes",
+    "umkm_weights",
 ]
 
 #: Sahabat UMKM levels counted for a kelurahan. City-level (``"kota"``) facilitators serve the
@@ -411,8 +413,36 @@ def _kode_of_register(register: pd.DataFrame, layer: gpd.GeoDataFrame) -> pd.Ser
     return kode
 
 
-def _count(keys: pd.Series, mask: NDArray[np.bool_], index: pd.Index) -> NDArray[np.int64]:
-    return keys[mask].value_counts().reindex(index, fill_value=0).to_numpy(dtype="int64")
+def umkm_weights(register: pd.DataFrame) -> NDArray[np.int64]:
+    """Return how many UMKM each row of a register stands for.
+
+    Parameters
+    ----------
+    register
+        A register, or a register *given as counts* (``Store.umkm_counts``) whose
+        :data:`geo.core.register.WEIGHT_COLUMN` holds each row's number of UMKM.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64``, one per row: the weight column, or 1 for a plain register.
+    """
+    if WEIGHT_COLUMN in register.columns:
+        return register[WEIGHT_COLUMN].to_numpy(dtype="int64")
+    return np.ones(len(register), dtype="int64")
+
+
+def _count(
+    keys: pd.Series,
+    mask: NDArray[np.bool_],
+    index: pd.Index,
+    weights: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    picked = keys[mask]
+    if not picked.notna().any():
+        return np.zeros(len(index), dtype="int64")
+    summed = pd.Series(weights[mask], index=picked.index).groupby(picked, dropna=True).sum()
+    return summed.reindex(index, fill_value=0).to_numpy(dtype="int64")
 
 
 def coverage(
@@ -436,6 +466,8 @@ def coverage(
         UMKM register (columns of :data:`geo.core.register.UMKM_COLUMNS`), any subset, possibly
         empty. Only ``status == "aktif"`` rows count. Rows are placed by ``kode_kelurahan``;
         rows without one are placed by ``lon``/``lat`` (:func:`geo.wilayah.assign_kelurahan`).
+        A register given as counts (``Store.umkm_counts``) weighs each row by its
+        :data:`geo.core.register.WEIGHT_COLUMN` (see :func:`umkm_weights`).
     sahabat
         Sahabat UMKM roster (:data:`geo.core.register.SAHABAT_COLUMNS`). Counted: ``aktif`` and
         ``tingkat`` in :data:`COUNTED_TINGKAT` (``"kelurahan"``, ``"rw"``), by
@@ -501,15 +533,17 @@ def coverage(
     keys = _kode_of_register(register, layer)
     aktif = _true(register["status"].astype("string").str.strip().eq("aktif"))
     mikro = _true(register["skala"].astype("string").str.strip().eq("mikro"))
-    umkm = _count(keys, aktif, kode_index)
-    n_mikro = _count(keys, aktif & mikro, kode_index)
+    weights = umkm_weights(register)
+    umkm = _count(keys, aktif, kode_index, weights)
+    n_mikro = _count(keys, aktif & mikro, kode_index, weights)
     placed = keys.isin(kode_index).to_numpy(dtype=bool)
-    unplaced = int((aktif & ~placed).sum())
+    unplaced = int(weights[aktif & ~placed].sum())
 
     # Sahabat UMKM
     tingkat = sahabat["tingkat"].astype("string").str.strip().str.lower()
     counted = _true(sahabat["aktif"]) & tingkat.isin(COUNTED_TINGKAT).to_numpy(dtype=bool)
-    n_sahabat = _count(sahabat["kode_kelurahan"].astype("string").str.strip(), counted, kode_index)
+    roster_kode = sahabat["kode_kelurahan"].astype("string").str.strip()
+    n_sahabat = _count(roster_kode, counted, kode_index, np.ones(len(sahabat), dtype="int64"))
 
     # Visits
     as_of_day = pd.Timestamp(as_of).normalize()

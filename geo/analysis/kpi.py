@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geo.analysis.coverage import coverage
+from geo.analysis.coverage import coverage, umkm_weights
 from geo.core.i18n import UNKNOWN_CATEGORY, category_label, format_number, format_percent, t
 from geo.core.register import SECTORS, SIZE_CLASSES, STATUS
 from geo.core.settings import CURATED_EARLIER, CURATED_TARGET, DATA_DIR, KECAMATAN_NAMES
@@ -111,6 +111,19 @@ def _active(register: pd.DataFrame) -> pd.DataFrame:
     return register[register["status"].eq("aktif").fillna(False).astype(bool)]
 
 
+def _total(register: pd.DataFrame) -> int:
+    """Return the number of UMKM in a register or a register given as counts."""
+    return int(umkm_weights(register).sum())
+
+
+def _tally(keys: pd.Series, weights: NDArray[np.int64]) -> pd.Series:
+    """``keys.value_counts(sort=True)``, each key weighed by its row's number of UMKM."""
+    if bool((weights == 1).all()):
+        return keys.value_counts(sort=True)
+    summed = pd.Series(weights, index=keys.index).groupby(keys, sort=False).sum()
+    return summed.sort_values(ascending=False, kind="stable").rename("count")
+
+
 def program_progress(
     register: pd.DataFrame,
     *,
@@ -135,7 +148,7 @@ def program_progress(
         ``growth_share``.
 
     """
-    active = len(_active(register))
+    active = _total(_active(register))
     growth = active - earlier
     return ProgramProgress(
         active=active,
@@ -212,7 +225,7 @@ def counts_by(
     keys = rows[source].astype("string")
     if column == "kecamatan":
         keys = keys.str[:_KECAMATAN_KODE_LENGTH]
-    counts = keys.fillna(UNKNOWN_CATEGORY).value_counts(sort=True)
+    counts = _tally(keys.fillna(UNKNOWN_CATEGORY), umkm_weights(rows))
     if order is None:
         unknown = counts.index == UNKNOWN_CATEGORY
         counts = pd.concat([counts[~unknown], counts[unknown]])
@@ -265,7 +278,9 @@ def curated_over_time(
 
     """
     rows = _active(register) if active_only else register
-    dates = pd.to_datetime(rows["tanggal_terkurasi"]).dropna()
+    dates = pd.to_datetime(rows["tanggal_terkurasi"])
+    weights = umkm_weights(rows)[dates.notna().to_numpy(dtype=bool)]
+    dates = dates.dropna()
     if dates.empty:
         return pd.DataFrame(
             {
@@ -274,7 +289,7 @@ def curated_over_time(
                 "kumulatif": pd.Series(dtype="int64"),
             }
         )
-    per_bin = pd.Series(1, index=pd.DatetimeIndex(dates)).resample(freq).sum()
+    per_bin = pd.Series(weights, index=pd.DatetimeIndex(dates)).resample(freq).sum()
     return pd.DataFrame(
         {
             "tanggal": per_bin.index.astype("datetime64[ns]"),
@@ -918,14 +933,20 @@ def _kecamatan_table(
     cov: gpd.GeoDataFrame,
     new: pd.DataFrame,
     rises: pd.DataFrame,
-    register: pd.DataFrame,
+    kode_of: pd.Series,
     visits: pd.DataFrame,
 ) -> pd.DataFrame:
     index = pd.Index(list(KECAMATAN_NAMES), name="kode")
 
-    def per_kecamatan(kode: pd.Series) -> NDArray[np.int64]:
+    def per_kecamatan(
+        kode: pd.Series, weights: NDArray[np.int64] | None = None
+    ) -> NDArray[np.int64]:
         keys = kode.astype("string").str.strip().str[:_KECAMATAN_KODE_LENGTH]
-        return keys.value_counts().reindex(index, fill_value=0).to_numpy(dtype="int64")
+        if weights is None:
+            counts = keys.value_counts()
+        else:
+            counts = pd.Series(weights, index=keys.index).groupby(keys, dropna=True).sum()
+        return counts.reindex(index, fill_value=0).to_numpy(dtype="int64")
 
     grouped = (
         pd.DataFrame(
@@ -940,8 +961,6 @@ def _kecamatan_table(
         .sum()
         .reindex(index, fill_value=0)
     )
-    kode_of = register.set_index(register["id"].astype("string"))["kode_kelurahan"]
-    kode_of = kode_of[~kode_of.index.duplicated()]
     rise_kode = kode_of.reindex(rises["umkm_id"].drop_duplicates().to_numpy())
     umkm = grouped["umkm_aktif"].to_numpy(dtype="int64")
     sahabat = grouped["sahabat_aktif"].to_numpy(dtype="int64")
@@ -952,7 +971,7 @@ def _kecamatan_table(
             "kode": pd.Series(list(index), dtype="string"),
             "nama": pd.Series(list(KECAMATAN_NAMES.values()), dtype="string"),
             "umkm_aktif": umkm,
-            "baru": per_kecamatan(new["kode_kelurahan"]),
+            "baru": per_kecamatan(new["kode_kelurahan"], umkm_weights(new)),
             "naik_kelas": per_kecamatan(pd.Series(rise_kode.to_numpy(), dtype="string")),
             "sahabat_aktif": sahabat,
             "umkm_per_sahabat": ratio,
@@ -976,11 +995,28 @@ class DashboardOptions:
         Context figures; None: :func:`load_context` of ``data/konteks_bps.csv``.
     top
         How many highest-priority kelurahan to list.
+    kode_of
+        ``kode_kelurahan`` by UMKM id (``Store.kode_kelurahan_of``), for naik kelas per
+        kecamatan when the register is given as counts (it has no ``id``); None: taken from
+        the register's ``id`` and ``kode_kelurahan``. Must cover the ids of the size history.
     """
 
     as_of: datetime.date | None = None
     context: pd.DataFrame | None = None
     top: int = 10
+    kode_of: pd.Series | None = None
+
+
+def _kode_of(register: pd.DataFrame, given: pd.Series | None) -> pd.Series:
+    """``kode_kelurahan`` by UMKM id (``string`` index, unique)."""
+    if given is not None:
+        kode_of = given.copy()
+        kode_of.index = kode_of.index.astype("string")
+    elif "id" in register.columns:
+        kode_of = register.set_index(register["id"].astype("string"))["kode_kelurahan"]
+    else:
+        raise ValueError("a register given as counts has no id: pass options.kode_of")
+    return kode_of[~kode_of.index.duplicated()]
 
 
 def _with_source(table: pd.DataFrame, kelurahan: pd.DataFrame | None) -> pd.DataFrame:
@@ -1006,7 +1042,10 @@ def dashboard_figures(
     Parameters
     ----------
     register
-        UMKM register (personal fields may already be stripped; none is used).
+        UMKM register (personal fields may already be stripped; none is used), or the register
+        given as counts (``Store.umkm_counts`` grouped by ``kode_kelurahan``, ``sektor``,
+        ``skala``, ``status`` and ``tanggal_terkurasi``, with ``options.kode_of``): same
+        figures.
     sahabat
         Sahabat UMKM roster.
     visits
@@ -1061,8 +1100,8 @@ def dashboard_figures(
         earlier=progress["earlier"],
         growth=progress["growth"],
         growth_share=progress["growth_share"],
-        new=len(new),
-        new_previous=len(new_before),
+        new=_total(new),
+        new_previous=_total(new_before),
         naik_kelas=int(period_rises["umkm_id"].nunique()),
         naik_kelas_previous=int(rises["umkm_id"][_in_days(rises["tanggal"], *window)].nunique()),
         sahabat_active=active_sahabat(sahabat),
@@ -1072,7 +1111,7 @@ def dashboard_figures(
         visits=len(period_visits),
         visits_previous=int(_in_days(visits["tanggal"], *window).sum()),
         kelurahan_visited=int(period_visits["kode_kelurahan"].dropna().nunique()),
-        undated=int(dated.isna().sum()),
+        undated=int(umkm_weights(active)[dated.isna().to_numpy(dtype=bool)].sum()),
     )
     return DashboardFigures(
         period=period,
@@ -1087,7 +1126,9 @@ def dashboard_figures(
         ),
         by_sektor=_with_new(stock, new, "sektor", kelurahan=None, lang=lang),
         by_skala=_with_new(stock, new, "skala", kelurahan=None, lang=lang),
-        kecamatan=_kecamatan_table(cov, new, period_rises, register, period_visits),
+        kecamatan=_kecamatan_table(
+            cov, new, period_rises, _kode_of(register, opts.kode_of), period_visits
+        ),
         coverage=cov,
         priority=priority_table.reset_index(drop=True),
         context=load_context() if opts.context is None else opts.context,

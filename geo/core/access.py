@@ -9,7 +9,16 @@ navigation, and a page script refuses to render for a role that may not open it 
 
 from __future__ import annotations
 
-__all__ = ["PAGE_ACCESS", "PERSONAL_DATA_ROLES", "ROLES", "can_open", "pages_for", "sees_personal"]
+__all__ = [
+    "HOME_PAGE",
+    "PAGE_ACCESS",
+    "PERSONAL_DATA_ROLES",
+    "ROLES",
+    "can_open",
+    "home_page",
+    "pages_for",
+    "sees_personal",
+]
 
 ROLES: tuple[str, ...] = ("publik", "perencana", "pimpinan", "admin", "petugas")
 
@@ -44,6 +53,16 @@ def sees_personal(role: str) -> bool:
 def pages_for(role: str) -> list[str]:
     """Return the page ids a role may open, in navigation order."""
     return [page for page, roles in PAGE_ACCESS.items() if role in roles]
+
+
+#: The page a role lands on when it signs in or opens the app's root, where it is not the first
+#: page of its menu: a field officer opens the app to drive today's route.
+HOME_PAGE: dict[str, str] = {"petugas": "kunjungan_saya"}
+
+
+def home_page(role: str) -> str:
+    """Return the page ``role`` lands on: :data:`HOME_PAGE`, else the first page it may open."""
+    return HOME_PAGE.get(role) or pages_for(role)[0]
 
 
 def can_open(role: str, page: str) -> bool:

@@ -31,13 +31,20 @@ __all__ = [
     "BOUNDARY_UNDO",
     "BOUNDARY_USE",
     "DATASET_REPLACE",
+    "DEMO_ACCOUNTS",
+    "DEMO_ACCOUNTS_OFF",
     "IMPORT",
     "IMPORT_UNDO",
     "LOGIN",
     "LOGIN_FAILED",
     "LOGOUT",
+    "PLAN_ASSIGN",
+    "PLAN_CANCEL",
+    "PLAN_REPLAN",
+    "PLAN_SAVE",
     "RESTORE",
     "SENTRA_PROMOTE",
+    "STOP_STATUS",
     "UMKM_EDIT",
     "USER_ADD",
     "USER_DISABLE",
@@ -68,9 +75,16 @@ USER_ENABLE = "pengguna.aktif"
 USER_PASSWORD = "pengguna.sandi"
 USER_ROLE = "pengguna.peran"
 USER_UNLOCK = "pengguna.buka_kunci"
+DEMO_ACCOUNTS = "pengguna.demo"  # demo accounts (re)created with fresh passwords
+DEMO_ACCOUNTS_OFF = "pengguna.demo_nonaktif"  # disabled by the first real import or admin
 BOUNDARY_USE = "batas.pakai"
 BOUNDARY_UNDO = "batas.batal"
 BOUNDARY_RESET = "batas.reset"
+PLAN_SAVE = "rencana.simpan"  # a solved plan saved with its date and assignees
+PLAN_ASSIGN = "rencana.tugaskan"  # a route (re)assigned to an officer account
+PLAN_CANCEL = "rencana.batal"
+PLAN_REPLAN = "rencana.ulang"  # objek: the new plan; rincian names the old one
+STOP_STATUS = "rencana.henti"  # a stop marked belum / selesai / tidak_bertemu
 
 #: Every action code this project writes (other codes are accepted too).
 ACTIONS: tuple[str, ...] = (
@@ -90,9 +104,16 @@ ACTIONS: tuple[str, ...] = (
     USER_PASSWORD,
     USER_ROLE,
     USER_UNLOCK,
+    DEMO_ACCOUNTS,
+    DEMO_ACCOUNTS_OFF,
     BOUNDARY_USE,
     BOUNDARY_UNDO,
     BOUNDARY_RESET,
+    PLAN_SAVE,
+    PLAN_ASSIGN,
+    PLAN_CANCEL,
+    PLAN_REPLAN,
+    STOP_STATUS,
 )
 
 

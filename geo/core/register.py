@@ -41,6 +41,7 @@ __all__ = [
     "STATUS",
     "UMKM_COLUMNS",
     "VISIT_COLUMNS",
+    "WEIGHT_COLUMN",
     "Sector",
     "classify_size",
     "empty_register",
@@ -164,6 +165,11 @@ UMKM_COLUMNS: dict[str, str] = {
 #: Personal data under UU PDP 27/2022: owner name, phone, and the home-business address of an
 #: individual UMKM. NIK is never stored at all.
 PERSONAL_COLUMNS: tuple[str, ...] = ("pemilik", "telepon", "alamat")
+
+#: A register *given as counts* (``Store.umkm_counts``): each row stands for this many UMKM
+#: with the same values. The coverage and KPI functions of ``geo.analysis`` weigh rows by it
+#: when the column is present, and count each row once when it is not.
+WEIGHT_COLUMN = "n_umkm"
 
 SENTRA_COLUMNS: dict[str, str] = {
     "id": "string",

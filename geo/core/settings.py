@@ -185,3 +185,58 @@ def client_ip_header() -> str | None:
 def offline_assets() -> bool:
     """Return True when Leaflet assets must come from the app's static files, not CDNs."""
     return os.environ.get("PETA_UMKM_OFFLINE_ASSETS", "1").lower() in {"1", "true", "yes"}
+
+
+#: Check-in at a plan stop ("Kunjungan saya"): a position farther than this from the stop, in
+#: metres (WGS 84 geodesic distance), is allowed but marked on the visit.
+CHECKIN_RADIUS_M = 300.0
+#: A browser position whose reported accuracy (m, 95 % radius) is worse than this is flagged
+#: as imprecise next to the distance.
+CHECKIN_ACCURACY_WARN_M = 100.0
+#: Visit photos: longest side after downscaling (px) and JPEG quality (1-95).
+PHOTO_MAX_SIDE_PX = 1280
+PHOTO_JPEG_QUALITY = 80
+#: Largest upload accepted (bytes) and largest decoded image (pixels): a phone photo is about
+#: 12-50 megapixels; anything larger is refused before it is decoded (decompression bombs).
+PHOTO_MAX_BYTES = 20 * 1024 * 1024
+PHOTO_MAX_PIXELS = 60_000_000
+
+#: Browser sessions (issue 17): the HttpOnly cookie that keeps a login across reloads and tabs.
+SESSION_COOKIE_NAME = "peta_umkm_sesi"
+#: A session's last-seen time is written at most this often (s); the idle limit is
+#: :data:`SESSION_IDLE_MINUTES`, so a minute of imprecision is harmless.
+SESSION_TOUCH_SECONDS = 60
+#: Lifetime (s) of the single-use ticket a page exchanges for the cookie after a login.
+SESSION_TICKET_SECONDS = 60
+#: Demo accounts (``geo demo`` on a store holding only demo data): username -> role.
+DEMO_ACCOUNTS: dict[str, str] = {
+    "demo-admin": "admin",
+    "demo-perencana": "perencana",
+    "demo-pimpinan": "pimpinan",
+    "demo-petugas": "petugas",
+}
+
+
+def session_secret_env() -> str | None:
+    """Return ``PETA_UMKM_SESSION_SECRET`` (the cookie-signing secret), or None when unset.
+
+    Unset, a random secret is generated once and kept in the store's ``meta`` table (never
+    in backups). Set it (32+ random characters) when several app servers share one database
+    and must not depend on the store for it.
+    """
+    value = os.environ.get("PETA_UMKM_SESSION_SECRET", "").strip()
+    return value or None
+
+
+#: Visit routing (geo/planning/routing.py): how the first routes are made before OR-Tools'
+#: guided local search improves them, ``"ortools"`` (OR-Tools' own first solution) or
+#: ``"vroom"`` (VROOM, pyvroom; bench/routing.py and docs/notes/routing.md compare them).
+ROUTING_SOLVER = "vroom"
+
+
+def routing_solver() -> str:
+    """Return ``PETA_UMKM_ROUTING_SOLVER`` (``ortools`` or ``vroom``), or :data:`ROUTING_SOLVER`.
+
+    Read at each call, so a deployment (or a test) can switch without a restart of the module.
+    """
+    return os.environ.get("PETA_UMKM_ROUTING_SOLVER", "").strip() or ROUTING_SOLVER

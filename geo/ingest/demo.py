@@ -139,7 +139,6 @@ _OMZET_BAND = {
 _MODAL_BAND = {"mikro": (5e6, 1e9), "kecil": (1.0001e9, 5e9), "menengah": (5.0001e9, 10e9)}
 
 
-
 @dataclass(frozen=True)
 class DemoData:
     """The generated data set, ready for :meth:`geo.store.Store.replace_dataset`."""
@@ -150,7 +149,6 @@ class DemoData:
     visits: pd.DataFrame
     size_history: pd.DataFrame
     seed: int
-
 
 
 def _sample_in_kelurahan(

@@ -350,7 +350,6 @@ def _register_frame(rows: pd.DataFrame) -> gpd.GeoDataFrame:
     return to_geodataframe(frame)
 
 
-
 # --- Planning ---------------------------------------------------------------------------------
 
 

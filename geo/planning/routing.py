@@ -45,12 +45,25 @@ fitted; among optional stops those with a lower ``prioritas`` are dropped first.
 stops carry a penalty larger than all optional penalties together: one is dropped only when no
 plan can keep them all, and the plan is then reported as ``"infeasible"``.
 
-Search: local cheapest insertion, then guided local search until the time limit
-(:func:`default_time_limit`); of OR-Tools' first-solution strategies this one gave the smallest
-gaps in ``bench/routing.py``, most of all with several officers. Local search proves nothing,
-so a plan is ``"heuristic"`` unless OR-Tools reports a proven optimum (``"optimal"``; also for a
-plan with nothing to route).
-``bench/routing.py`` measures the gap to a run ten times longer.
+Search: first routes, then OR-Tools' guided local search until the time limit
+(:func:`default_time_limit`). The first routes come from one of three places:
+
+* a **warm start** (``SolveOptions.initial_routes``): the previous plan's routes when the same
+  stops are planned again, repaired where they no longer fit (:func:`_feasible_sequences`)
+  and completed with the new stops (:func:`_complete`); the plan returned is never worse than
+  them;
+* **VROOM** (``solver="vroom"``, :mod:`geo.planning.vroom_solver`), given at most
+  :data:`VROOM_TIME_SHARE` of the limit. VROOM minimises travel only; the OR-Tools search
+  that follows weighs the span and the drop penalties of this model;
+* OR-Tools' own first solution, :data:`FIRST_SOLUTION_STRATEGY` (path cheapest arc)
+  (``solver="ortools"``).
+
+The deployment chooses the solver (``PETA_UMKM_ROUTING_SOLVER``, default ``"vroom"``):
+``bench/routing.py`` found VROOM's routes improved by OR-Tools 1.6 % below a ten times longer
+OR-Tools search at 100 stops and 4 % below at 200, where OR-Tools alone in the same time stays
+19-55 % above (docs/notes/routing.md has the table). Local search proves nothing, so a plan is
+``"heuristic"`` unless OR-Tools reports a proven optimum (``"optimal"``; also for a plan with
+nothing to route).
 
 Times are seconds or minutes since midnight, local time (WIB); coordinates EPSG:4326.
 """
@@ -64,7 +77,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -84,6 +97,7 @@ __all__ = [
     "OSRM_MAX_CELLS",
     "OSRM_TIMEOUT_S",
     "ROUTE_COLUMNS",
+    "SOLVERS",
     "STATUSES",
     "OsrmError",
     "Plan",
@@ -93,9 +107,11 @@ __all__ = [
     "default_time_limit",
     "haversine_matrix",
     "haversine_travel",
+    "initial_sequences",
     "osrm_table",
     "osrm_url",
     "plan_cost",
+    "resolve_solver",
     "schedule_route",
     "solve",
     "travel_matrix",
@@ -124,6 +140,8 @@ OSRM_MAX_CELLS = 10_000
 #: Solver outcomes: a proven optimum, a heuristic (local search) plan, or a plan that had to
 #: drop a must-visit stop.
 STATUSES: tuple[str, ...] = ("optimal", "heuristic", "infeasible")
+#: Solvers :func:`solve` can use: OR-Tools alone, or VROOM's routes improved by OR-Tools.
+SOLVERS: tuple[str, ...] = ("ortools", "vroom")
 
 #: Why a stop is dropped: code -> Bahasa Indonesia template (placeholders already formatted).
 DROP_REASONS: dict[str, str] = {
@@ -171,6 +189,13 @@ ROUTE_COLUMNS: tuple[str, ...] = (
 )
 
 _NEUTRAL_PRIORITY = 50.0
+#: OR-Tools' first-solution strategy when the search does not start from given routes.
+FIRST_SOLUTION_STRATEGY = "PATH_CHEAPEST_ARC"
+#: Largest share of the time limit VROOM may take (``solver="vroom"``); OR-Tools' guided local
+#: search gets the rest.
+VROOM_TIME_SHARE = 0.5
+#: Positions tried (cheapest first) for each stop missing from given first routes.
+_INSERTION_TRIES = 64
 
 
 class RoutingError(ValueError):
@@ -637,7 +662,7 @@ class Plan:
     cost_s
         The objective without penalties, seconds (:func:`plan_cost`).
     solve_seconds
-        Wall time of the OR-Tools search.
+        Wall time of the search: VROOM or the warm start's repair, then OR-Tools.
     time_limit_s
         The search's time limit.
     matrix_source
@@ -647,6 +672,10 @@ class Plan:
     notes
         What the planner should know about how the plan was made (e.g. the OSRM server failed
         and the offline estimate was used), in Bahasa Indonesia.
+    solver
+        How the first routes were made: ``"ortools"``, ``"vroom"`` (VROOM's routes, then
+        improved by OR-Tools) or ``"ortools+awal"`` (a warm start from ``initial_routes``;
+        VROOM is then not asked).
     """
 
     depot: Depot
@@ -665,6 +694,7 @@ class Plan:
     minutes_per_stop: int
     n_officers: int
     notes: tuple[str, ...] = ()
+    solver: str = "ortools"
 
     def route(self, officer: int) -> pd.DataFrame:
         """Return the rows of one officer's route (1-based), depot at both ends, or empty."""
@@ -688,6 +718,7 @@ class Plan:
         return {
             "status": self.status,
             "solver_status": self.solver_status,
+            "solver": self.solver,
             "total_minutes": [o["total_minutes"] for o in officers],
             "officers": officers,
             "stops": len(self.stops),
@@ -708,12 +739,12 @@ class Plan:
 
 
 def default_time_limit(n_stops: int) -> float:
-    """Seconds of search for ``n_stops`` stops: 0.3 s plus 0.04 s per stop, at most 10 s.
+    """Seconds of search for ``n_stops`` stops: 0.4 s plus 0.02 s per stop, at most 10 s.
 
-    10 stops get 0.7 s, 50 get 2.3 s, 100 get 4.3 s; ``bench/routing.py`` shows the gap to a
-    ten times longer search.
+    10 stops get 0.6 s, 50 get 1.4 s, 100 get 2.4 s, 200 get 4.4 s; ``bench/routing.py``
+    shows the gap to a ten times longer search (docs/notes/routing.md).
     """
-    return float(min(10.0, 0.3 + 0.04 * max(0, n_stops)))
+    return float(min(10.0, 0.4 + 0.02 * max(0, n_stops)))
 
 
 def _window_text(open_min: int | None, close_min: int | None) -> str:
@@ -744,6 +775,23 @@ class SolveOptions:
         How to compute the travel times when :func:`solve` is given no matrix (see
         :func:`travel_matrix`): an OSRM server, or the offline estimate's circuity factor and
         speed in km/h.
+    solver
+        ``"ortools"`` or ``"vroom"`` (:data:`SOLVERS`): how the first routes are made before
+        OR-Tools' guided local search improves them. None: the deployment's setting
+        (:func:`geo.core.settings.routing_solver`, environment variable
+        ``PETA_UMKM_ROUTING_SOLVER``). ``"vroom"`` without pyvroom installed plans with
+        OR-Tools and says so in :attr:`Plan.notes`.
+    initial_routes
+        Warm start when re-planning: the previous plan's routes, one sequence of stop ids
+        (the ``id`` column of the stop table, in visiting order, depot left out) per officer,
+        e.g. ``[list(plan.route(v)["id"].iloc[1:-1]) for v in range(1, plan.n_officers + 1)]``
+        (:func:`initial_sequences` does that for a :class:`Plan`). The search starts from
+        these routes instead of building its own first solution, and the plan returned is
+        never worse than them (same or fewer dropped stops, then same or lower
+        :func:`plan_cost`). Ids no longer in the stop table, stops no plan can serve, repeats
+        and routes beyond ``officers`` are ignored; a stop that no longer fits where it was
+        (new window, shorter day) is left out of its route and placed again by the search;
+        new stops are inserted by the search. None or empty: no warm start.
     """
 
     start: int = DEFAULT_START
@@ -754,6 +802,8 @@ class SolveOptions:
     osrm_url: str | None = None
     circuity: float = CIRCUITY_FACTOR
     speed_kmh: float = AVERAGE_SPEED_KMH
+    solver: str | None = None
+    initial_routes: Sequence[Sequence[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -954,8 +1004,8 @@ def _search_parameters(*, time_limit_s: float, solution_limit: int | None) -> An
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, FIRST_SOLUTION_STRATEGY
     )
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -986,8 +1036,14 @@ def _search(
     time_limit_s: float,
     solution_limit: int | None = None,
     on_solution: Callable[[int], None] | None = None,
+    initial: Sequence[Sequence[int]] | None = None,
 ) -> _Search:
     """Build the model of the candidate stops, search and read each officer's route.
+
+    With ``initial`` (one node list per officer, feasible: see :func:`_feasible_sequences`)
+    the search starts from those routes (``RoutesToAssignment`` and
+    ``SolveFromAssignmentWithParameters``) instead of building a first solution; stops in no
+    initial route start unvisited and are inserted by the search.
 
     Raises
     ------
@@ -1001,7 +1057,18 @@ def _search(
         _report_improvements(model, on_solution)
     params = _search_parameters(time_limit_s=time_limit_s, solution_limit=solution_limit)
     t0 = time.perf_counter()
-    solution = model.SolveWithParameters(params)
+    solution = None
+    if initial is not None and any(initial):
+        model.CloseModelWithParameters(params)
+        position = {node: k for k, node in enumerate(nodes)}
+        routes = [
+            [manager.NodeToIndex(position[n]) for n in seq if n in position] for seq in initial
+        ]
+        assignment = model.solver().Assignment()
+        if model.RoutesToAssignment(routes, True, True, assignment):
+            solution = model.SolveFromAssignmentWithParameters(assignment, params)
+    if solution is None:
+        solution = model.SolveWithParameters(params)
     solve_seconds = time.perf_counter() - t0
     code = model.status()
     solver_status = routing_enums_pb2.RoutingSearchStatus.Value.Name(code)
@@ -1078,6 +1145,172 @@ def _status(dropped: pd.DataFrame, *, proven: bool, searched: bool) -> str:
     return "heuristic"
 
 
+def resolve_solver(name: str | None = None) -> str:
+    """Return the solver to use: ``name``, or the deployment's setting when None.
+
+    Parameters
+    ----------
+    name
+        ``"ortools"`` or ``"vroom"`` (any case, surrounding spaces ignored), or None for
+        :func:`geo.core.settings.routing_solver` (``PETA_UMKM_ROUTING_SOLVER``).
+
+    Raises
+    ------
+    RoutingError
+        The name is not one of :data:`SOLVERS`.
+    """
+    from geo.core import settings
+
+    chosen = (settings.routing_solver() if name is None else name).strip().lower()
+    if chosen not in SOLVERS:
+        raise RoutingError(f"pemecah rute {chosen!r} tidak dikenal; pilihan: {', '.join(SOLVERS)}")
+    return chosen
+
+
+def initial_sequences(plan: Plan) -> list[list[str]]:
+    """Return a plan's routes as stop ids per officer, the depot left out.
+
+    The ``initial_routes`` of :class:`SolveOptions` when the same stops are planned again
+    (a saved plan re-planned after a stop was added, removed or changed).
+
+    Examples
+    --------
+    ``SolveOptions(initial_routes=initial_sequences(previous))``
+    """
+    return [[str(x) for x in plan.route(v)["id"].iloc[1:-1]] for v in range(1, plan.n_officers + 1)]
+
+
+def _warm_nodes(stops: pd.DataFrame, routes: Sequence[Sequence[str]]) -> list[list[int]]:
+    """Map routes of stop ids to node numbers (position + 1); unknown ids are skipped."""
+    index = {str(sid): k + 1 for k, sid in enumerate(stops["id"])}
+    return [[index[str(s)] for s in seq if str(s) in index] for seq in routes]
+
+
+def _feasible_sequences(
+    problem: _Problem, candidates: Sequence[int], routes: Sequence[Sequence[int]]
+) -> list[list[int]]:
+    """Keep, route by route and in order, every candidate node that still fits its route.
+
+    Nodes that are not candidates, repeats and routes beyond the officers are dropped; a stop
+    whose window (or the working day) can no longer be met after the ones kept before it is
+    left out of the route. Returns one list per officer, each feasible on its own.
+    """
+    p = problem
+    allowed = {i + 1 for i in candidates}
+    seen: set[int] = set()
+    kw = {"travel": p.travel, "service": p.service, "open_s": p.open_s, "close_s": p.close_s}
+    out: list[list[int]] = []
+    for seq in list(routes)[: p.officers]:
+        kept: list[int] = []
+        for node in seq:
+            node = int(node)
+            if node not in allowed or node in seen:
+                continue
+            if _forward([*kept, node], p.start_s, end_s=p.end_s, **kw).feasible:
+                kept.append(node)
+                seen.add(node)
+        out.append(kept)
+    return out + [[] for _ in range(p.officers - len(out))]
+
+
+def _complete(
+    problem: _Problem, candidates: Sequence[int], sequences: Sequence[Sequence[int]]
+) -> list[list[int]]:
+    """Insert the candidate stops missing from feasible routes where they add least travel.
+
+    Must-visit stops first, then by descending priority, then farthest from the depot first;
+    each goes to the feasible position (of the :data:`_INSERTION_TRIES` cheapest) that adds
+    the least travel time, or stays out. OR-Tools' local search inserts stops that start
+    unvisited only slowly (a re-plan with 5 new stops among 100 had not placed them after
+    2.4 s), so warm starts and VROOM's routes are completed here first.
+    """
+    p = problem
+    routes = [list(r) for r in sequences]
+    placed = {n for r in routes for n in r}
+    missing = [i + 1 for i in candidates if i + 1 not in placed]
+    missing.sort(key=lambda n: (not p.must[n - 1], -p.priority[n - 1], -int(p.travel[0, n])))
+    kw = {"travel": p.travel, "service": p.service, "open_s": p.open_s, "close_s": p.close_s}
+    for node in missing:
+        options: list[tuple[int, int, int]] = []
+        for v, r in enumerate(routes):
+            path = np.asarray([0, *r, 0])
+            a, b = path[:-1], path[1:]
+            delta = p.travel[a, node] + p.travel[node, b] - p.travel[a, b]
+            options.extend((int(d), v, k) for k, d in enumerate(delta))
+        options.sort()
+        for _, v, k in options[:_INSERTION_TRIES]:
+            trial = [*routes[v][:k], node, *routes[v][k:]]
+            if _forward(trial, p.start_s, end_s=p.end_s, **kw).feasible:
+                routes[v] = trial
+                break
+    return routes
+
+
+def _plan_key(
+    problem: _Problem, candidates: Sequence[int], sequences: Sequence[Sequence[int]]
+) -> tuple[int, int, float, int]:
+    """Rank routes as the model does: dropped must-visit, dropped optional, their priority, cost.
+
+    Lower is better; the routes must be feasible.
+    """
+    visited = {n - 1 for seq in sequences for n in seq}
+    left = [i for i in candidates if i not in visited]
+    must = sum(bool(problem.must[i]) for i in left)
+    priority = float(sum(problem.priority[i] for i in left if not problem.must[i]))
+    cost = plan_cost(sequences, **problem.times)
+    assert cost is not None
+    return must, len(left) - must, priority, cost
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Routes the search starts from (None: OR-Tools builds its own), and how they were made."""
+
+    sequences: list[list[int]] | None
+    solver: str
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+def _start(
+    problem: _Problem,
+    candidates: Sequence[int],
+    *,
+    solver: str,
+    initial_routes: Any,
+    time_limit_s: float,
+) -> _Start:
+    """Return the search's first routes: the warm start, VROOM's routes, or none.
+
+    A warm start (``initial_routes`` given and not empty) wins over VROOM, which is then not
+    asked. VROOM gets at most :data:`VROOM_TIME_SHARE` of ``time_limit_s``. Without pyvroom,
+    or when VROOM fails, OR-Tools starts alone and a note says so.
+    """
+    if initial_routes is not None and any(len(r) for r in initial_routes):
+        t0 = time.perf_counter()
+        nodes = _warm_nodes(problem.stops, initial_routes)
+        kept = _feasible_sequences(problem, candidates, nodes)
+        sequences = _complete(problem, candidates, kept)
+        return _Start(sequences, "ortools+awal", seconds=time.perf_counter() - t0)
+    if solver != "vroom":
+        return _Start(None, "ortools")
+    from geo.planning import vroom_solver
+
+    if not vroom_solver.available():
+        note = "pyvroom tidak terpasang; rute dibuat dengan OR-Tools saja"
+        return _Start(None, "ortools", notes=(note,))
+    t0 = time.perf_counter()
+    try:
+        routes = vroom_solver.vroom_routes(
+            problem, candidates, timeout_s=VROOM_TIME_SHARE * time_limit_s
+        )
+    except Exception as exc:  # VROOM's own exceptions derive from Exception only
+        note = f"VROOM gagal ({exc}); rute dibuat dengan OR-Tools saja"
+        return _Start(None, "ortools", notes=(note,))
+    sequences = _complete(problem, candidates, _feasible_sequences(problem, candidates, routes))
+    return _Start(sequences, "vroom", seconds=time.perf_counter() - t0)
+
+
 def solve(
     stops: pd.DataFrame,
     depot: Depot,
@@ -1115,14 +1348,16 @@ def solve(
     Returns
     -------
     Plan
-        Every stop is in exactly one route or in ``dropped`` with its reason.
+        Every stop is in exactly one route or in ``dropped`` with its reason, whichever solver
+        made the first routes (``options.solver``) and with or without a warm start
+        (``options.initial_routes``, see :class:`SolveOptions`).
 
     Raises
     ------
     geo.planning.stops.StopError
         The stop table is invalid.
     RoutingError
-        Bad options or a matrix of the wrong shape.
+        Bad options (also an unknown ``options.solver``) or a matrix of the wrong shape.
     OsrmError
         ``options.osrm_url`` given and the server gives no usable table.
     """
@@ -1138,15 +1373,30 @@ def solve(
         if opts.time_limit_s is not None
         else default_time_limit(len(candidates))
     )
+    solver = resolve_solver(opts.solver)
     search = _Search(sequences=[[] for _ in range(officers)])
+    start = _Start(None, solver)
     if candidates:
+        start = _start(
+            problem,
+            candidates,
+            solver=solver,
+            initial_routes=opts.initial_routes,
+            time_limit_s=limit,
+        )
         search = _search(
             problem,
             candidates,
-            time_limit_s=limit,
+            time_limit_s=max(0.05, limit - start.seconds),
             solution_limit=opts.solution_limit,
             on_solution=on_solution,
+            initial=start.sequences,
         )
+        if start.sequences is not None and _plan_key(
+            problem, candidates, start.sequences
+        ) < _plan_key(problem, candidates, search.sequences):
+            search = replace(search, sequences=start.sequences)
+        search = replace(search, solve_seconds=search.solve_seconds + start.seconds)
         reasons.update(_unvisited(problem, candidates, search.sequences))
     schedules = _schedules(problem, search.sequences)
     cost = plan_cost(search.sequences, **problem.times)
@@ -1169,6 +1419,8 @@ def solve(
         end=opts.end,
         minutes_per_stop=opts.minutes_per_stop,
         n_officers=officers,
+        notes=start.notes,
+        solver=start.solver,
     )
 
 

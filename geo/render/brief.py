@@ -83,7 +83,6 @@ _ACCENT = "#1f4e79"
 _MM_PER_INCH = 25.4
 
 
-
 def _num(value: float, lang: str, *, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "–"
@@ -952,4 +951,3 @@ def brief_from_store(
         figures, fmt=fmt, lang=lang, demo=demo, generated=generated, progress=progress
     )
     return out, figures
-

@@ -12,10 +12,13 @@ Layers
 ``choropleth``  kelurahan filled by a coverage metric, classed with mapclassify (Fisher-Jenks).
 ``flagged``     kelurahan with ``coverage["flagged"]``: red dashed outline, reason in tooltip.
 ``sentra``      one star marker per sentra with a popup.
-``umkm``        register points, clustered in the browser (Leaflet.markercluster). The points
-                travel as one compact JSON array (about 45 bytes a point); markers and
-                popups are made in JavaScript. ``bench/map.py`` compares this with one
-                ``folium.Marker`` per point.
+``umkm``        register points, clustered in the browser (Leaflet.markercluster, or a grid
+                from :data:`GRID_MIN_POINTS` points) and drawn on a canvas. The points
+                travel as one compact JSON array (about 45 bytes a point), inlined or, after
+                :meth:`UmkmClusterLayer.fetch_from`, fetched by the browser as a cacheable
+                file (the app: ``web/point_payloads.py``); markers and popups are made in
+                JavaScript. ``bench/map.py`` compares this with one ``folium.Marker`` per
+                point and with a stock ``FastMarkerCluster`` page.
 
 Every kelurahan feature carries ``kode`` (and ``layer``) in its GeoJSON properties, so a page
 that shows the map with ``streamlit_folium.st_folium`` can read the clicked kelurahan from
@@ -64,6 +67,8 @@ __all__ = [
     "CHOROPLETH_COLORS",
     "CLICKABLE_LAYERS",
     "DEFAULT_ASSET_BASE_URL",
+    "GRID_CELL_PX",
+    "GRID_MIN_POINTS",
     "LAYER_KEYS",
     "METRICS",
     "NO_DATA_COLOR",
@@ -91,6 +96,7 @@ __all__ = [
     "clicked_kelurahan",
     "layer_names",
     "localize_assets",
+    "point_layers",
     "split_inactive",
 ]
 
@@ -1082,6 +1088,12 @@ def add_sentra(
 # UMKM points
 # --------------------------------------------------------------------------------------------
 _POINT_FIELDS = 5  # per point in the flat array: dlat, dlon, sector, skala, kelurahan
+#: From this many points a layer clusters on a grid in the browser instead of with
+#: Leaflet.markercluster, which needs about 4 s for 100,000 points and a minute for 1,000,000
+#: (``bench/map.py --layer``); the grid needs about 0.1 s and 1 s.
+GRID_MIN_POINTS = 50_000
+#: Side of a grid cluster cell in screen pixels (markercluster's ``maxClusterRadius`` is 60).
+GRID_CELL_PX = 80
 
 
 class _RawText(branca.element.Element):
@@ -1102,16 +1114,36 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
     The data travels as integers: latitude and longitude in 1e-5 degrees (about 1.1 m) as
     offsets from the smallest value, then indexes into short lists of sectors, size classes
     and kelurahan names; business names (and, only when asked, personal fields) as parallel
-    string arrays. The browser makes one ``L.circleMarker`` per point in the sector colour and
-    adds them all at once to an ``L.markerClusterGroup`` with ``chunkedLoading``; cluster icons
-    grow with the count. Popups are built on click from the arrays. Clicking a point also sets
-    its GeoJSON properties (``layer``, ``nama_usaha``, ``sektor``, ``kode_kelurahan`` and
-    ``id`` when present), which streamlit-folium reports as ``last_active_drawing``.
+    string arrays. The array is either inlined in the map's script (standalone maps, tests)
+    or, after :meth:`fetch_from`, fetched once by the browser from a URL (the app serves it
+    as a cacheable file, see ``web/point_routes.py``): then the map's HTML carries only the
+    URL and the layer's few options, and the payload travels over HTTP, gzip-compressed and
+    cached by the browser, instead of inside every render of the map.
+
+    The browser makes one ``L.circleMarker`` per point in the sector colour, drawn on one
+    shared ``<canvas>`` (Leaflet's canvas renderer, in a pane above the kelurahan polygons),
+    and adds them all at once to an ``L.markerClusterGroup`` with ``chunkedLoading``; cluster
+    icons grow with the count. The canvas lets pointer events through to the polygons below
+    except while the pointer is over a point (hit-tested on ``pointermove``/``pointerdown``),
+    so points and kelurahan stay clickable. Popups are built on click from the arrays.
+    Clicking a point also sets its GeoJSON properties (``layer``, ``nama_usaha``, ``sektor``,
+    ``kode_kelurahan`` and ``id`` when present), which streamlit-folium reports as
+    ``last_active_drawing``.
+
+    From :data:`GRID_MIN_POINTS` points on, the layer clusters on a grid instead: at each
+    zoom level the points are binned into cells of :data:`GRID_CELL_PX` screen pixels (once
+    per level, on typed arrays), and at every ``moveend`` only the cells in view are drawn, a
+    cell with several points as a cluster disc with its count (drawn on the same canvas, so
+    hundreds of them pan as one layer; a click zooms to its points), a point alone as a
+    point; from zoom 18 every point in view is drawn. Nothing is made
+    per point up front, so a million points cluster in well under a second where
+    markercluster needs about a minute (``bench/map.py --layer``).
 
     A payload with ``inactive`` true is a layer of inactive businesses: hollow dashed circles,
     grey clusters (CSS class ``peta-umkm-cluster-nonaktif``), the status after the name in
     the popup, ``layer`` ``"umkm_nonaktif"`` on click and ``data-umkm-nonaktif-loaded`` (not
-    ``data-umkm-loaded``) on the map once clustered.
+    ``data-umkm-loaded``) on the map once clustered. A failed fetch sets ``data-umkm-error``
+    on the map's container.
 
     Parameters
     ----------
@@ -1127,68 +1159,45 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function (map) {
-            var d = {{ "null" if this._placeholder else this.payload_json }};
+            var o = {{ this.options_json }};
             var paneName = "petaUmkmTitik";
             if (!map.getPane(paneName)) {
                 var pane = map.createPane(paneName);
                 pane.style.zIndex = 450;
                 pane.style.pointerEvents = "none";
             }
-            var renderer = L.svg({pane: paneName});
+            // One canvas for the points of every UMKM layer of the map. It lets clicks through
+            // to the kelurahan below except while the pointer is over a point.
+            var renderer = map._petaUmkmRenderer;
+            if (!renderer) {
+                renderer = map._petaUmkmRenderer = L.canvas({pane: paneName, tolerance: 2});
+                var hit = function (ev) {
+                    var c = renderer._container;
+                    if (!c || !renderer._map) { return; }
+                    var pt = map.mouseEventToLayerPoint(ev), on = false;
+                    for (var id in renderer._layers) {
+                        var l = renderer._layers[id];
+                        if (l._containsPoint && l._containsPoint(pt)) { on = true; break; }
+                    }
+                    c.style.pointerEvents = on ? "auto" : "";
+                };
+                var box = map.getContainer();
+                box.addEventListener("pointermove", hit, true);
+                box.addEventListener("pointerdown", hit, true);
+            }
             var esc = function (s) {
                 return String(s).replace(/[&<>"']/g, function (c) {
                     return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
                 });
             };
-            var fmt = new Intl.NumberFormat(d.locale);
-            var group = L.markerClusterGroup({
-                chunkedLoading: true,
-                chunkInterval: 150,
-                chunkDelay: 20,
-                chunkProgress: function (done, total) {
-                    if (done === total && total === n) {
-                        // Mark the map once every point is clustered (used by bench/map.py).
-                        setTimeout(function () {
-                            map.getContainer().setAttribute(
-                                {{ this.loaded_attr_json }}, String(total));
-                        }, 0);
-                    }
-                },
-                showCoverageOnHover: false,
-                spiderfyOnMaxZoom: true,
-                removeOutsideVisibleBounds: true,
-                maxClusterRadius: 60,
-                // Clusters are computed for every zoom level between the map's minZoom and
-                // this one, so both bound the work; from zoom 18 (street level) points stand
-                // alone.
-                disableClusteringAtZoom: 18,
-                iconCreateFunction: function (cluster) {
-                    var n = cluster.getChildCount();
-                    var size = Math.round(28 + 7 * Math.log10(n));
-                    var cls = n < 100 ? "small" : (n < 1000 ? "medium" : "large");
-                    return L.divIcon({
-                        html: "<div><span>" + fmt.format(n) + "</span></div>",
-                        className: "marker-cluster peta-umkm-cluster peta-umkm-cluster-" + cls +
-                            (d.inactive ? " peta-umkm-cluster-nonaktif" : ""),
-                        iconSize: L.point(size, size)
-                    });
-                }
-            });
-            var styles = d.colors.map(function (c) {
-                // Inactive businesses: hollow, dashed, in the sector colour.
-                return d.inactive
-                    ? {radius: 4, weight: 1.5, color: c, opacity: 0.9, dashArray: "2 2",
-                       fillColor: "#ffffff", fillOpacity: 0.7, renderer: renderer, pane: paneName}
-                    : {radius: 5, weight: 1, color: "#ffffff", opacity: 0.9,
-                       fillColor: c, fillOpacity: 0.9, renderer: renderer, pane: paneName};
-            });
-            var p = d.p, n = p.length / {{ this.fields }}, markers = new Array(n);
-            for (var i = 0, j = 0; i < n; i++, j += {{ this.fields }}) {
-                var marker = L.circleMarker(
-                    [(d.lat0 + p[j]) / 1e5, (d.lon0 + p[j + 1]) / 1e5], styles[p[j + 2]]);
-                marker._petaUmkm = i;
-                markers[i] = marker;
-            }
+            var fmt = new Intl.NumberFormat(o.locale);
+            var d = null, p = null, n = -1, markers = null;
+            var markLoaded = function (total) {
+                // Mark the map once every point is clustered (used by tests and bench/map.py).
+                setTimeout(function () {
+                    map.getContainer().setAttribute({{ this.loaded_attr_json }}, String(total));
+                }, 0);
+            };
             var label = function (list, k) { return k >= 0 ? list[k] : ""; };
             var popup = function (i) {
                 var j = i * {{ this.fields }};
@@ -1204,9 +1213,27 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
                         return "<tr><th>" + esc(r[0]) + "</th><td>" + esc(v) + "</td></tr>";
                     }).join("") + "</table>";
             };
-            group.on("click", function (e) {
+            var clusterIcon = function (k) {
+                var size = Math.round(28 + 7 * Math.log10(k));
+                var cls = k < 100 ? "small" : (k < 1000 ? "medium" : "large");
+                return L.divIcon({
+                    html: "<div><span>" + fmt.format(k) + "</span></div>",
+                    className: "marker-cluster peta-umkm-cluster peta-umkm-cluster-" + cls +
+                        (o.inactive ? " peta-umkm-cluster-nonaktif" : ""),
+                    iconSize: L.point(size, size)
+                });
+            };
+            var styleOf = function (c) {
+                // Inactive businesses: hollow, dashed, in the sector colour.
+                return o.inactive
+                    ? {radius: 4, weight: 1.5, color: c, opacity: 0.9, dashArray: "2 2",
+                       fillColor: "#ffffff", fillOpacity: 0.7, renderer: renderer, pane: paneName}
+                    : {radius: 5, weight: 1, color: "#ffffff", opacity: 0.9,
+                       fillColor: c, fillOpacity: 0.9, renderer: renderer, pane: paneName};
+            };
+            var onClick = function (e) {
                 var i = e.layer._petaUmkm;
-                if (i === undefined) { return; }
+                if (i === undefined || !d) { return; }
                 var j = i * {{ this.fields }};
                 var props = {layer: d.inactive ? "umkm_nonaktif" : "umkm",
                              nama_usaha: d.names[i],
@@ -1216,16 +1243,215 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
                 e.layer.feature = {type: "Feature", properties: props};
                 L.popup({maxWidth: 320}).setLatLng(e.layer.getLatLng())
                     .setContent(popup(i)).openOn(map);
+            };
+            {%- if this.grid %}
+            // Grid clustering for very many points: per zoom level, the points are binned into
+            // square cells of {{ this.cell_px }} px (computed once per level, on typed arrays);
+            // at every moveend only the cells in view become markers: a cluster icon with the
+            // count, or the point itself on the canvas when alone. Nothing is made per point
+            // up front, so a million points cluster in a fraction of a second.
+            var CELL = {{ this.cell_px }}, LEAF_ZOOM = 18, wx = null, wy = null, grids = {};
+            var project = function () {
+                wx = new Float64Array(n); wy = new Float64Array(n);
+                var r = Math.PI / 180, j, s;
+                for (var i = 0; i < n; i++) {
+                    j = i * {{ this.fields }};
+                    wx[i] = ((d.lon0 + p[j + 1]) / 1e5 + 180) / 360 * 256;
+                    s = Math.sin((d.lat0 + p[j]) / 1e5 * r);
+                    wy[i] = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256;
+                }
+            };
+            var grid = function (z) {
+                if (grids[z]) { return grids[z]; }
+                var scale = Math.pow(2, z) / CELL, cells = new Map(), key, c;
+                for (var i = 0; i < n; i++) {
+                    key = Math.floor(wx[i] * scale) * 1048576 + Math.floor(wy[i] * scale);
+                    c = cells.get(key);
+                    if (c === undefined) {
+                        cells.set(key, {k: 1, x: wx[i], y: wy[i], first: i,
+                                        x0: wx[i], x1: wx[i], y0: wy[i], y1: wy[i]});
+                    } else {
+                        c.k += 1; c.x += wx[i]; c.y += wy[i];
+                        if (wx[i] < c.x0) { c.x0 = wx[i]; } else if (wx[i] > c.x1) { c.x1 = wx[i]; }
+                        if (wy[i] < c.y0) { c.y0 = wy[i]; } else if (wy[i] > c.y1) { c.y1 = wy[i]; }
+                    }
+                }
+                var list = [];
+                cells.forEach(function (v, key) {
+                    v.cx = Math.floor(key / 1048576); v.cy = key - v.cx * 1048576;
+                    list.push(v);
+                });
+                return (grids[z] = list);
+            };
+            var unproject = function (x, y) {
+                var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * y / 256))) * 180 / Math.PI;
+                return L.latLng(lat, x / 256 * 360 - 180);
+            };
+            // A cluster drawn on the points' canvas (halo, disc, count): hundreds of them pan
+            // as one layer, where as many DOM icons each need compositing.
+            var ClusterDot = L.CircleMarker.extend({
+                _updatePath: function () {
+                    var r = this._renderer, ctx = r._ctx, pt = this._point;
+                    if (!r._drawing || this._empty()) { return; }
+                    var k = this.options.count;
+                    var rgb = o.inactive ? "115, 115, 115"
+                        : (k < 100 ? "49, 130, 189" : (k < 1000 ? "8, 81, 156" : "8, 48, 107"));
+                    ctx.setLineDash([]);
+                    ctx.beginPath();
+                    ctx.arc(pt.x, pt.y, this._radius, 0, 2 * Math.PI);
+                    ctx.fillStyle = "rgba(" + rgb + ", " + (o.inactive ? 0.25 : 0.3) + ")";
+                    ctx.fill();
+                    ctx.beginPath();
+                    ctx.arc(pt.x, pt.y, this._radius - 4, 0, 2 * Math.PI);
+                    ctx.fillStyle = o.inactive ? "rgba(255, 255, 255, 0.9)"
+                        : "rgba(" + rgb + ", 0.9)";
+                    ctx.fill();
+                    if (o.inactive) {
+                        ctx.setLineDash([3, 3]);
+                        ctx.lineWidth = 2;
+                        ctx.strokeStyle = "#737373";
+                        ctx.stroke();
+                        ctx.setLineDash([]);
+                    }
+                    ctx.fillStyle = o.inactive ? "#525252" : "#ffffff";
+                    ctx.font = "600 11px sans-serif";
+                    ctx.textAlign = "center";
+                    ctx.textBaseline = "middle";
+                    ctx.fillText(fmt.format(k), pt.x, pt.y);
+                }
             });
+            var styles = null, shown = new Map(), shownZoom = null;
+            var group = L.featureGroup();
+            var make = function (c) {
+                var layer;
+                if (c.k === 1) {
+                    var i = c.first;
+                    layer = L.circleMarker(unproject(wx[i], wy[i]),
+                                           styles[p[i * {{ this.fields }} + 2]]);
+                    layer._petaUmkm = i;
+                } else {
+                    layer = new ClusterDot(unproject(c.x / c.k, c.y / c.k), {
+                        radius: Math.round(28 + 7 * Math.log10(c.k)) / 2, count: c.k,
+                        stroke: false, renderer: renderer, pane: paneName});
+                    layer._petaCell = c;
+                }
+                return layer;
+            };
+            // Keeps what stays in view (a pan changes only the edges), adds what came in.
+            var refresh = function () {
+                if (!d || !group._map) { return; }
+                var z = Math.round(map.getZoom()), b = map.getPixelBounds().pad(0.1);
+                var k0 = Math.pow(2, z), wanted = new Map();
+                if (z !== shownZoom) { group.clearLayers(); shown = new Map(); shownZoom = z; }
+                if (z >= LEAF_ZOOM) {
+                    for (var i = 0; i < n; i++) {
+                        var px = wx[i] * k0, py = wy[i] * k0;
+                        if (px >= b.min.x && px <= b.max.x && py >= b.min.y && py <= b.max.y) {
+                            wanted.set("p" + i, {k: 1, first: i});
+                        }
+                    }
+                } else {
+                    var lo = b.min.divideBy(CELL).floor(), hi = b.max.divideBy(CELL).floor();
+                    grid(z).forEach(function (c) {
+                        if (c.cx >= lo.x && c.cx <= hi.x && c.cy >= lo.y && c.cy <= hi.y) {
+                            wanted.set(c.cx * 1048576 + c.cy, c);
+                        }
+                    });
+                }
+                shown.forEach(function (layer, key) {
+                    if (!wanted.has(key)) { group.removeLayer(layer); shown.delete(key); }
+                });
+                wanted.forEach(function (c, key) {
+                    if (!shown.has(key)) {
+                        var layer = make(c);
+                        shown.set(key, layer);
+                        group.addLayer(layer);
+                    }
+                });
+            };
+            group.on("click", function (e) {
+                var c = e.layer._petaCell;
+                if (c === undefined) { onClick(e); return; }
+                var bounds = L.latLngBounds(unproject(c.x0, c.y1), unproject(c.x1, c.y0));
+                var z = map.getBoundsZoom(bounds);
+                map.setView(bounds.getCenter(), Math.max(z, Math.round(map.getZoom()) + 1));
+            });
+            group.on("add", function () { map.on("moveend", refresh); refresh(); });
+            group.on("remove", function () { map.off("moveend", refresh); });
+            var fill = function (data) {
+                d = data;
+                p = d.p;
+                n = p.length / {{ this.fields }};
+                styles = d.colors.map(styleOf);
+                project();
+                refresh();
+                markLoaded(n);
+            };
+            {%- else %}
+            var group = L.markerClusterGroup({
+                chunkedLoading: true,
+                chunkInterval: 150,
+                chunkDelay: 20,
+                chunkProgress: function (done, total) {
+                    if (done === total && total === n) { markLoaded(total); }
+                },
+                showCoverageOnHover: false,
+                spiderfyOnMaxZoom: true,
+                removeOutsideVisibleBounds: true,
+                maxClusterRadius: 60,
+                // Clusters are computed for every zoom level between the map's minZoom and
+                // this one, so both bound the work; from zoom 18 (street level) points stand
+                // alone.
+                disableClusteringAtZoom: 18,
+                iconCreateFunction: function (cluster) {
+                    return clusterIcon(cluster.getChildCount());
+                }
+            });
+            group.on("click", onClick);
             // Add the points once the group is on the map: addLayers on a group off the map
             // checks every marker against all queued ones (quadratic), on the map it clusters
             // in chunks without blocking the page.
-            var load = function () { group.addLayers(markers); markers = null; };
+            var load = function () {
+                if (!markers || !group._map) { return; }
+                var all = markers;
+                markers = null;
+                if (!all.length) { markLoaded(0); return; }
+                group.addLayers(all);
+            };
+            group.on("add", load);
+            var fill = function (data) {
+                d = data;
+                p = d.p;
+                n = p.length / {{ this.fields }};
+                var styles = d.colors.map(styleOf);
+                var all = new Array(n);
+                for (var i = 0, j = 0; i < n; i++, j += {{ this.fields }}) {
+                    var marker = L.circleMarker(
+                        [(d.lat0 + p[j]) / 1e5, (d.lon0 + p[j + 1]) / 1e5], styles[p[j + 2]]);
+                    marker._petaUmkm = i;
+                    all[i] = marker;
+                }
+                markers = all;
+                load();
+            };
+            {%- endif %}
+            {%- if this.payload_url %}
+            // The points come as a cacheable file, fetched once (same origin, immutable).
+            fetch({{ this.url_json }}, {credentials: "same-origin"})
+                .then(function (r) {
+                    if (!r.ok) { throw new Error("HTTP " + r.status); }
+                    return r.json();
+                })
+                .then(fill)
+                .catch(function (err) {
+                    map.getContainer().setAttribute(
+                        "data-umkm-error", String((err && err.message) || err));
+                });
+            {%- else %}
+            fill({{ "null" if this._placeholder else this.payload_json }});
+            {%- endif %}
             {%- if this.show %}
             group.addTo(map);
-            load();
-            {%- else %}
-            group.once("add", load);
             {%- endif %}
             return group;
         })({{ this.map_name }});
@@ -1240,10 +1466,20 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "UmkmClusterLayer"
         self._placeholder = False
-        self.payload = payload
+        self.payload: dict[str, Any] | None = payload
+        self.payload_url: str | None = None
         self.fields = _POINT_FIELDS
+        self._n_points = len(payload["p"]) // _POINT_FIELDS
+        self._personal = "personal" in payload
+        self.inactive = bool(payload.get("inactive"))
+        # Clustering: Leaflet.markercluster (distance-based, spiderfies) up to
+        # GRID_MIN_POINTS points, the grid above (see the class docstring).
+        self.grid = self._n_points >= GRID_MIN_POINTS
+        self.cell_px = GRID_CELL_PX
+        # The few options the script needs before (or without) the data.
+        self.options_json = _json({"inactive": self.inactive, "locale": payload.get("locale")})
         # The attribute set on the map's container once every point is clustered.
-        attr = "data-umkm-nonaktif-loaded" if payload.get("inactive") else "data-umkm-loaded"
+        attr = "data-umkm-nonaktif-loaded" if self.inactive else "data-umkm-loaded"
         self.loaded_attr_json = _json(attr)
         self.map_name = ""
         self.default_js = list(type(self).default_js)
@@ -1251,13 +1487,54 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
 
     @property
     def payload_json(self) -> str:
-        """The payload as script-safe JSON."""
+        """The payload as script-safe JSON (the inline form)."""
+        if self.payload is None:
+            raise ValueError("the payload was handed off with fetch_from(); it has no inline form")
         return _json(self.payload)
+
+    @property
+    def url_json(self) -> str:
+        """The payload's URL as script-safe JSON (after :meth:`fetch_from`)."""
+        return _json(self.payload_url)
 
     @property
     def n_points(self) -> int:
         """Number of points in the layer."""
-        return len(self.payload["p"]) // _POINT_FIELDS
+        return self._n_points
+
+    @property
+    def has_personal(self) -> bool:
+        """Whether the payload carries personal fields (``pemilik``, ``telepon``, ``alamat``)."""
+        return self._personal
+
+    def payload_bytes(self) -> bytes:
+        """Return the payload as the UTF-8 JSON document the browser fetches.
+
+        The same inert JSON as the inline form (no ``<``, ``>`` or ``&``), so even a browser
+        that ignored its ``application/json`` type would find no markup in it.
+
+        Returns
+        -------
+        bytes
+            Compact JSON; ``json.loads`` gives the payload back.
+        """
+        return self.payload_json.encode("utf-8")
+
+    def fetch_from(self, url: str) -> None:
+        """Make the map fetch the payload from ``url`` instead of carrying it.
+
+        The layer then drops its payload (a copy of the map stays small) and its script holds
+        only ``url``. Serve :meth:`payload_bytes` there first (``web.point_payloads``).
+
+        Parameters
+        ----------
+        url
+            Root-absolute path (``/peta-data/...``) or ``http(s)://`` URL of the payload.
+        """
+        if not (url.startswith("/") or re.match(r"https?://", url)):
+            raise ValueError(f"payload URL must be root-absolute or http(s); got {url!r}")
+        self.payload_url = url
+        self.payload = None
 
     def render(self, **kwargs: Any) -> None:
         """Render into the figure, the megabytes of point data without a template pass.
@@ -1280,6 +1557,22 @@ class UmkmClusterLayer(folium.elements.JSCSSMixin, folium.map.Layer):
             self._placeholder = False
         script = self._template.module.script(self, kwargs)
         self.get_root().script.add_child(_RawText(script), name=self.get_name())
+
+
+def point_layers(m: folium.Map) -> list[UmkmClusterLayer]:
+    """Return the :class:`UmkmClusterLayer` elements of a map, in drawing order.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`build_map` (or any folium map).
+
+    Returns
+    -------
+    list of UmkmClusterLayer
+        The point layers (active first, then inactive when drawn as a layer of their own).
+    """
+    return [e for e in _elements(m) if isinstance(e, UmkmClusterLayer)]
 
 
 def _inactive_name(lang: str) -> str:

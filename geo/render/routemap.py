@@ -191,9 +191,7 @@ def build_route_map(
     m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
     mapview.add_basemap(m, basemap=o.basemap)
-    mapview.add_attribution(
-        m, text=attribution(kelurahan)
-    )
+    mapview.add_attribution(m, text=attribution(kelurahan))
     m.get_root().header.add_child(folium.Element(_MARKER_CSS))
     _add_kelurahan(m, kelurahan, coverage, lang)
 

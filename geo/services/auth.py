@@ -19,6 +19,8 @@ not tell which usernames exist.
 
 Sessions end after :data:`geo.core.settings.SESSION_IDLE_MINUTES` minutes without interaction or
 :data:`geo.core.settings.SESSION_MAX_HOURS` hours after signing in (:func:`session_expired`).
+Disabling an account, changing its role or password revokes its browser sessions
+(:mod:`geo.services.sessions`) in the same unit of work.
 
 Single sign-on: when Streamlit's OIDC login (``st.login``) is configured in
 ``.streamlit/secrets.toml`` (section ``[auth]``), a signed-in identity gets its role from
@@ -57,6 +59,7 @@ __all__ = [
     "account_fingerprint",
     "authenticate",
     "create_user",
+    "disable_demo_accounts",
     "hash_password",
     "list_users",
     "read_new_password",
@@ -359,7 +362,38 @@ def create_user(store: Store, username: str, password: str, peran: str, *, by: s
     with store.unit_of_work():
         store.add_user(name, password_hash=hash_password(password), peran=peran)
         audit.record(store, by, audit.USER_ADD, name, f"peran {peran}")
+        if peran == "admin":  # the first real admin ends the demo accounts
+            disable_demo_accounts(store, by=by, reason=f"admin {name} dibuat")
     return name
+
+
+def disable_demo_accounts(store: Store, *, by: str, reason: str) -> list[str]:
+    """Disable every active demo account and end its sessions, audited; return their names.
+
+    Called in the unit of work of the first real import and of the creation of a real admin
+    (``geo user add NAME --peran admin``): from then on the store holds real data and the
+    printed demo passwords must open nothing. Nothing is written when no demo account is
+    active.
+
+    Parameters
+    ----------
+    store
+        The store.
+    by
+        Who acted, for the audit log.
+    reason
+        Why, for the audit entry (e.g. ``"impor pertama data nyata"``).
+    """
+    active = [str(u["username"]) for u in store.read_demo_users() if u["aktif"]]
+    if not active:
+        return []
+    now = utcnow()
+    with store.unit_of_work():
+        for name in active:
+            store.update_user(name, aktif=False)
+            store.revoke_web_sessions(when=now, username=name)
+        audit.record(store, by, audit.DEMO_ACCOUNTS_OFF, ", ".join(active), reason)
+    return active
 
 
 def _existing(store: Store, username: str) -> str:
@@ -376,6 +410,7 @@ def set_password(store: Store, username: str, password: str, *, by: str) -> None
     password_hash = hash_password(password)
     with store.unit_of_work():
         store.update_user(name, password_hash=password_hash, gagal_login=0, terkunci_sampai=None)
+        store.revoke_web_sessions(when=utcnow(), username=name)
         audit.record(store, by, audit.USER_PASSWORD, name, "sandi diganti")
 
 
@@ -392,6 +427,8 @@ def set_active(store: Store, username: str, *, aktif: bool, by: str) -> None:
         raise AuthError("auth.err_self", "you cannot disable your own account")
     with store.unit_of_work():
         store.update_user(name, aktif=aktif, gagal_login=0, terkunci_sampai=None)
+        if not aktif:
+            store.revoke_web_sessions(when=utcnow(), username=name)
         audit.record(store, by, audit.USER_ENABLE if aktif else audit.USER_DISABLE, name)
 
 
@@ -409,6 +446,7 @@ def set_role(store: Store, username: str, peran: str, *, by: str) -> None:
     _check_role(peran)
     with store.unit_of_work():
         store.update_user(name, peran=peran)
+        store.revoke_web_sessions(when=utcnow(), username=name)
         audit.record(store, by, audit.USER_ROLE, name, f"peran {peran}")
 
 

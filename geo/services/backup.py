@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.core import audit
+from geo.services.auth import utcnow
 from geo.store import Store
 from geo.store.backup import BackupError, restore_backup, write_backup
 
@@ -51,5 +52,7 @@ def restore(store: Store, path: str | Path, *, user: str) -> dict[str, int]:
     with store.unit_of_work():
         counts = restore_backup(store, path)
         audit.record(store, user, audit.RESTORE, Path(path).name, f"{sum(counts.values())} baris")
+        # The restored accounts may differ from the signed-in ones: every browser signs in again.
+        store.revoke_web_sessions(when=utcnow())
         store.bump_data_version(f"pulih {Path(path).name}")
     return counts

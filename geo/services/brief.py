@@ -17,7 +17,6 @@ from geo.store import Store
 __all__ = ["write_brief"]
 
 
-
 def write_brief(
     store: Store,
     *,

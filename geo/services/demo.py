@@ -7,13 +7,38 @@ anonymous visitor never reaches this: the Beranda page offers it to admins only.
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+
 from geo.core import audit, settings
 from geo.core.progress import Progress
 from geo.ingest import demo
 from geo.ingest.demo import DemoData
+from geo.services import auth
 from geo.store import Store
 
-__all__ = ["generate_and_load", "load_into"]
+__all__ = [
+    "DemoAccount",
+    "demo_accounts_active",
+    "ensure_demo_accounts",
+    "generate_and_load",
+    "holds_only_demo_data",
+    "load_into",
+]
+
+# Letters and digits without look-alikes (0/O, 1/l/I): easy to copy from a console.
+_PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_PASSWORD_GROUPS = 4
+_PASSWORD_GROUP_LEN = 4
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account as printed to the console: username, role and its fresh password."""
+
+    username: str
+    peran: str
+    password: str
 
 
 def load_into(store: Store, data: DemoData, *, user: str | None = None) -> None:
@@ -83,3 +108,88 @@ def generate_and_load(
     data = demo.generate(seed=seed, count=count, progress=progress)
     load_into(store, data, user=user)
     return data
+
+
+def holds_only_demo_data(store: Store) -> bool:
+    """Return True when the store holds nothing real: no data or the demo data set only.
+
+    Real means: a data set other than the demo one (``meta.dataset``), any import batch, or an
+    active admin account that is not a demo account.
+    """
+    if not store.is_empty() and store.get_meta("dataset") != "demo":
+        return False
+    return store.read_import_batches().empty and store.count_real_admins() == 0
+
+
+def demo_accounts_active(store: Store) -> bool:
+    """Return True when at least one demo account is active (the login page says so)."""
+    return any(u["aktif"] for u in store.read_demo_users())
+
+
+def _fresh_password() -> str:
+    """Return a random password: 4 groups of 4 characters (about 93 bits), e.g. ``aB3k-...``."""
+    return "-".join(
+        "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(_PASSWORD_GROUP_LEN))
+        for _ in range(_PASSWORD_GROUPS)
+    )
+
+
+def ensure_demo_accounts(store: Store, *, user: str | None = None) -> list[DemoAccount]:
+    """(Re)create one demo account per role with a fresh random password, audited.
+
+    Only on a store that :func:`holds_only_demo_data`; otherwise nothing happens and the list
+    is empty. Existing demo accounts get a new password (their sessions end), are enabled and
+    unlocked; missing ones are created with ``pengguna.demo`` set. A username of
+    :data:`geo.core.settings.DEMO_ACCOUNTS` held by a real account is left alone.
+
+    Parameters
+    ----------
+    store
+        The store.
+    user
+        Who acts, for the audit log (default: the command line's actor).
+
+    Returns
+    -------
+    list of DemoAccount
+        The accounts with their passwords, for the console (never stored in clear).
+    """
+    if not holds_only_demo_data(store):
+        return []
+    by = user or audit.cli_actor()
+    accounts: list[DemoAccount] = []
+    hashes: dict[str, str] = {}
+    for name, peran in settings.DEMO_ACCOUNTS.items():
+        password = _fresh_password()
+        auth.validate_password(password, username=name)  # the same rule as every password
+        accounts.append(DemoAccount(name, peran, password))
+        hashes[name] = auth.hash_password(password)
+    created: list[DemoAccount] = []
+    now = auth.utcnow()
+    with store.unit_of_work():
+        for account in accounts:
+            existing = store.get_user(account.username)
+            if existing is None:
+                store.add_user(
+                    account.username,
+                    password_hash=hashes[account.username],
+                    peran=account.peran,
+                    demo=True,
+                )
+            elif existing["demo"]:
+                store.update_user(
+                    account.username,
+                    password_hash=hashes[account.username],
+                    peran=account.peran,
+                    aktif=True,
+                    gagal_login=0,
+                    terkunci_sampai=None,
+                )
+                store.revoke_web_sessions(when=now, username=account.username)
+            else:
+                continue
+            created.append(account)
+        if created:
+            names = ", ".join(a.username for a in created)
+            audit.record(store, by, audit.DEMO_ACCOUNTS, names, "sandi baru acak")
+    return created

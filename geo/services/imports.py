@@ -32,6 +32,7 @@ from geo.ingest.importer import (
     report_csv,
 )
 from geo.ingest.readers import SourceError, SourceTable, read_source
+from geo.services import auth
 from geo.store import Store
 
 __all__ = [
@@ -48,7 +49,6 @@ MAP_HINT = (
     "petakan kolom dengan --map BIDANG=KOLOM (mis. --map nama_usaha=NAME --map telepon=PHONE) "
     "atau --mapping BERKAS.json"
 )
-
 
 
 def commit_import(
@@ -117,6 +117,8 @@ def commit_import(
             f"{skipped} dilewati; sha256 {plan.source.sha256[:12]}",
         )
         store.bump_data_version(f"impor {batch}")
+        # Real data from now on: the printed demo passwords must open nothing.
+        auth.disable_demo_accounts(store, by=user, reason=f"impor {plan.source.name}")
     report(1.0, "Selesai")
     return ImportResult(batch, len(new), len(updates), skipped)
 

@@ -52,14 +52,22 @@ AUDIT_COLUMNS: dict[str, str] = {
 }
 
 #: Columns of ``pengguna`` that :meth:`Store.update_user` may change.
-_USER_UPDATABLE = frozenset({"password_hash", "peran", "aktif", "gagal_login", "terkunci_sampai"})
+_USER_UPDATABLE = frozenset(
+    {"password_hash", "peran", "aktif", "gagal_login", "terkunci_sampai", "demo"}
+)
 
 
 class AccountStore(StoreBase):
     """Users (``pengguna``) and the audit log (``audit_log``)."""
 
     def add_user(
-        self, username: str, *, password_hash: str | None, peran: str, aktif: bool = True
+        self,
+        username: str,
+        *,
+        password_hash: str | None,
+        peran: str,
+        aktif: bool = True,
+        demo: bool = False,
     ) -> None:
         """Create a user, with no failed logins and no lock.
 
@@ -75,6 +83,8 @@ class AccountStore(StoreBase):
             The role (:data:`geo.core.access.ROLES`; checked by :mod:`geo.services.auth`).
         aktif
             False creates a disabled account.
+        demo
+            True marks a demo account (``geo demo``; disabled by the first real data).
 
         Raises
         ------
@@ -91,6 +101,7 @@ class AccountStore(StoreBase):
             "dibuat": utcnow(),
             "gagal_login": 0,
             "terkunci_sampai": None,
+            "demo": bool(demo),
         }
         with self._write("pengguna") as conn:
             if existing_values(conn, PENGGUNA.c.username, [username]):
@@ -135,7 +146,7 @@ class AccountStore(StoreBase):
             An existing user.
         **changes
             Any of ``password_hash``, ``peran``, ``aktif``, ``gagal_login``,
-            ``terkunci_sampai`` (naive UTC datetime or None).
+            ``terkunci_sampai`` (naive UTC datetime or None), ``demo``.
 
         Raises
         ------

@@ -2,9 +2,10 @@
 
 A backup is a ZIP archive holding ``manifest.json`` (format, schema version, rows per table)
 and one ``tables/<name>.jsonl`` per table (one JSON object per row, rows sorted by primary
-key; dates and times ISO 8601 in UTC, floats written with every bit). The archive does not
-depend on the backend or on the time it was made: the same data gives the same bytes, so a
-SQLite store backed up, restored into PostGIS and backed up again gives an identical file.
+key; dates and times ISO 8601 in UTC, floats written with every bit, binary values (visit
+photos) as base64 text). The archive does not depend on the backend or on the time it was
+made: the same data gives the same bytes, so a SQLite store backed up, restored into PostGIS
+and backed up again gives an identical file.
 
 :class:`BackupStore` is the store's part of it (:meth:`BackupStore.dump` reads every table,
 :meth:`BackupStore.restore` replaces the whole store in one transaction: a bad file changes
@@ -19,6 +20,8 @@ recovery (see the README); this file format moves a store between backends and i
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 import math
@@ -37,6 +40,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     String,
     Table,
     delete,
@@ -57,6 +61,7 @@ from geo.core.register import (
 from geo.store.base import StoreBase
 from geo.store.rows import insert_records
 from geo.store.schema import KELURAHAN_TABLE, METADATA, StoreError
+from geo.store.sessions import SESSION_SECRET_KEY
 
 if TYPE_CHECKING:
     from geo.store.database import Store
@@ -297,7 +302,21 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("riwayat_skala", "skala"): SIZE_CLASSES,
     ("pengguna", "peran"): _OFFICER_ROLES,
     ("import_perubahan", "aksi"): ("tambah", "ubah"),
+    ("kunjungan_foto", "mime"): ("image/jpeg",),
+    # Saved plans (geo.services.plans): plan status, stop status, what a stop visits.
+    ("rencana", "status"): ("aktif", "dibatalkan", "diganti"),
+    ("rencana_henti", "status"): ("belum", "selesai", "tidak_bertemu"),
+    ("rencana_henti", "jenis"): ("kelurahan", "sentra", "umkm", "lain"),
 }
+#: (table, column) of distances and accuracies in metres, never negative.
+_NON_NEGATIVE: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("kunjungan", "akurasi_m"),
+        ("kunjungan", "jarak_m"),
+        ("rencana_rute", "jarak_km"),
+        ("rencana_rute", "durasi_menit"),
+    }
+)
 
 
 def _shown(value: object) -> str:
@@ -331,6 +350,8 @@ def _number_problem(value: Any, *, whole: bool) -> str | None:
 def _type_problem(column: Column[Any], value: Any) -> str | None:
     """Say why ``value`` (not None) cannot be stored in ``column``, by the column's type."""
     kind = column.type
+    if isinstance(kind, LargeBinary):
+        return _binary_problem(value)
     if isinstance(kind, Boolean):
         return (
             None
@@ -346,6 +367,17 @@ def _type_problem(column: Column[Any], value: Any) -> str | None:
             return f"{_type_name(value)} where text is expected"
         return "text with a NUL character" if "\x00" in value else None
     return None  # a type without a rule here: the database decides
+
+
+def _binary_problem(value: object) -> str | None:
+    """Say why ``value`` is not the base64 text of a binary column (a visit photo)."""
+    if not isinstance(value, str):
+        return f"{_type_name(value)} where base64 text is expected"
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return "not base64 text"
+    return None
 
 
 def _date_problem(value: object, *, with_time: bool) -> str | None:
@@ -383,6 +415,10 @@ def _rule_problem(table: str, column: str, value: Any) -> str | None:
         return f"longitude {value} outside -180..180 degrees (EPSG:4326)"
     if (table, column) == ("kunjungan", "kebutuhan"):
         return _kebutuhan_problem(str(value))
+    if table == "kunjungan_foto" and column in ("lebar", "tinggi") and int(value) <= 0:
+        return f"{column} {value} is not a size in pixels"
+    if (table, column) in _NON_NEGATIVE and float(value) < 0:
+        return f"{column} {value} is negative"
     return None
 
 
@@ -449,7 +485,8 @@ def check_tables(tables: Mapping[str, Sequence[Mapping[str, Any]]], *, where: st
     date or date-time) and is present where the column may not be empty; coded columns hold
     known codes (sectors, size classes and status of :mod:`geo.core.register`, officer roles
     of :mod:`geo.core.access`, presisi lokasi, Sahabat UMKM tingkat, support areas of a
-    visit, import-log actions); ``kode_kelurahan`` is ``35.73.NN.NNNN``; ``lat`` and ``lon``
+    visit, import-log actions, plan and stop status, stop kinds); ``kode_kelurahan`` is
+    ``35.73.NN.NNNN``; ``lat`` and ``lon``
     are degrees of EPSG:4326 within -90..90 and -180..180; no primary key repeats; every
     reference (foreign key) names a row of the backup.
 
@@ -508,13 +545,16 @@ class BackupStore(StoreBase):
             not depend on the database's collation). Dates and times are ISO 8601 strings
             (times UTC, naive), floats keep every bit, booleans are ``True``/``False``. Not
             included: ``schema_version`` (see :attr:`schema_version`), the PostGIS ``geom``
-            columns (derived from lon/lat) and ``kelurahan_batas`` (reloaded on demand).
+            columns (derived from lon/lat), ``kelurahan_batas`` (reloaded on demand), the
+            browser sessions (``sesi_web``) and the cookie-signing secret in ``meta``.
         """
         out: dict[str, list[dict[str, Any]]] = {}
         with self._engine.connect() as conn:
             for table in METADATA.sorted_tables:
                 key = [c.name for c in table.primary_key.columns]
                 rows = [_json_row(table, dict(r)) for r in conn.execute(select(table)).mappings()]
+                if table.name == "meta":  # the cookie-signing secret never leaves the store
+                    rows = [r for r in rows if r["key"] != SESSION_SECRET_KEY]
                 rows.sort(key=lambda r: tuple(str(r[k]) for k in key))
                 out[table.name] = rows
         return out
@@ -628,24 +668,28 @@ def _reset_sequences(conn: Connection) -> None:
 
 
 def _json_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a stored row with dates and times as ISO strings (JSON-ready)."""
+    """Return a stored row with dates and times as ISO strings, bytes as base64 (JSON-ready)."""
     out = {}
     for name in (c.name for c in table.columns):
         value = row.get(name)
         if isinstance(value, dt.date):  # datetime too
             value = value.isoformat()
+        elif isinstance(value, bytes | bytearray | memoryview):
+            value = base64.b64encode(bytes(value)).decode("ascii")
         out[name] = value
     return out
 
 
 def _python_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
-    """Decode :func:`_json_row`: ISO strings back to ``date``/``datetime`` by column type."""
+    """Decode :func:`_json_row`: ISO strings to ``date``/``datetime``, base64 to bytes."""
     out = dict(row)
     for column in table.columns:
         value = out.get(column.name)
         if value is None:
             continue
-        if isinstance(column.type, DateTime):
+        if isinstance(column.type, LargeBinary):
+            out[column.name] = base64.b64decode(value, validate=True)
+        elif isinstance(column.type, DateTime):
             out[column.name] = dt.datetime.fromisoformat(value)
         elif isinstance(column.type, Date):
             out[column.name] = dt.date.fromisoformat(value)

@@ -15,9 +15,12 @@ The store is split by aggregate, each a class on the shared :class:`~geo.store.b
 :mod:`geo.store.register`                 UMKM, sentra, Sahabat UMKM, visits, size history,
                                           counts, :meth:`~RegisterStore.replace_dataset`
 :mod:`geo.store.spatial`                  kelurahan boundaries and the PostGIS spatial queries
+:mod:`geo.store.aggregates`               filtered counts and map points, pushed down to SQL
 :mod:`geo.store.layers`                   the city's active boundary layer, its kode changes
 :mod:`geo.store.imports`                  import batches, commit, undo and change log
 :mod:`geo.store.accounts`                 users, failed logins, audit log
+:mod:`geo.store.sessions`                 browser sessions, cookie secret, demo accounts
+:mod:`geo.store.plans`                    saved visit plans, their routes, stops and status
 :mod:`geo.store.meta`                     the ``meta`` table and the data version
 :mod:`geo.store.backup`                   dump and restore of every table (and the backup file)
 ========================================  ======================================================
@@ -34,12 +37,15 @@ the offending row.
 from __future__ import annotations
 
 from geo.store.accounts import AUDIT_COLUMNS, USER_COLUMNS, AccountStore
+from geo.store.aggregates import AggregateStore
 from geo.store.backup import BackupStore
 from geo.store.imports import IMPORT_BATCH_COLUMNS, ImportStore
 from geo.store.layers import LayerStore
 from geo.store.meta import MetaStore
+from geo.store.plans import PlanStore
 from geo.store.register import COUNTABLE_COLUMNS
 from geo.store.schema import MIGRATIONS, Migration, StoreError
+from geo.store.sessions import SessionStore
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -53,7 +59,16 @@ __all__ = [
 ]
 
 
-class Store(LayerStore, ImportStore, AccountStore, MetaStore, BackupStore):
+class Store(
+    LayerStore,
+    AggregateStore,
+    ImportStore,
+    AccountStore,
+    SessionStore,
+    PlanStore,
+    MetaStore,
+    BackupStore,
+):
     """The register's database (SQLite by default, any SQLAlchemy URL).
 
     Creating a store connects, creates the schema if missing and applies pending

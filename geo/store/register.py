@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy import (
     delete,
     func,
+    insert,
     select,
 )
 
@@ -43,6 +44,7 @@ from geo.store.rows import (
 from geo.store.schema import (
     BATCH,
     KUNJUNGAN,
+    KUNJUNGAN_FOTO,
     META,
     RIWAYAT,
     SAHABAT,
@@ -57,11 +59,35 @@ from geo.store.schema import (
     Spec,
     StoreError,
 )
+from geo.store.sessions import SESSION_SECRET_KEY
 
-__all__ = ["COUNTABLE_COLUMNS", "RegisterStore"]
+__all__ = ["CHECK_IN_COLUMNS", "COUNTABLE_COLUMNS", "RegisterStore"]
 
 #: UMKM columns :meth:`Store.counts_by` may group on.
 COUNTABLE_COLUMNS: tuple[str, ...] = ("kode_kelurahan", "sektor", "skala", "status")
+
+#: Visit columns of schema version 7, after :data:`geo.core.register.VISIT_COLUMNS`: the
+#: idempotency key of the submit that stored the visit, the plan stop it closed, and the
+#: check-in position (degrees EPSG:4326), its accuracy (m), its distance to the stop (m) and
+#: whether that was beyond the check-in radius. All optional (visits logged on Perencanaan
+#: Kunjungan have none of them).
+CHECK_IN_COLUMNS: dict[str, str] = {
+    "kunci": "string",
+    "henti_id": "Int64",
+    "lat": "float64",
+    "lon": "float64",
+    "akurasi_m": "float64",
+    "jarak_m": "float64",
+    "di_luar_radius": "boolean",
+}
+# Visits with their check-in columns: what :meth:`RegisterStore.add_visits` writes.
+_SPEC_VISITS_FIELD = Spec(
+    KUNJUNGAN,
+    {**register.VISIT_COLUMNS, **CHECK_IN_COLUMNS},
+    ("id",),
+    ("id", "tanggal"),
+    tuple(CHECK_IN_COLUMNS),
+)
 
 
 class RegisterStore(StoreBase):
@@ -140,8 +166,14 @@ class RegisterStore(StoreBase):
         """
         return self._read(SPEC_SAHABAT)
 
-    def read_visits(self) -> pd.DataFrame:
+    def read_visits(self, *, check_in: bool = False) -> pd.DataFrame:
         """Read all visits.
+
+        Parameters
+        ----------
+        check_in
+            Also return the columns of :data:`CHECK_IN_COLUMNS` (key, plan stop, check-in
+            position and distance), after the visit columns.
 
         Returns
         -------
@@ -149,7 +181,78 @@ class RegisterStore(StoreBase):
             Columns and dtypes of :data:`geo.core.register.VISIT_COLUMNS` (dates at midnight,
             ``tindak_lanjut`` NaT when none), sorted by ``id``.
         """
-        return self._read(SPEC_VISITS)
+        return self._read(_SPEC_VISITS_FIELD if check_in else SPEC_VISITS)
+
+    def visit_id_for_key(self, kunci: str) -> str | None:
+        """Return the id of the visit stored with the idempotency key ``kunci``, or None.
+
+        Inside a :meth:`unit_of_work` the read runs in that transaction (it sees the visits
+        the unit of work wrote).
+        """
+        stmt = select(KUNJUNGAN.c.id).where(KUNJUNGAN.c.kunci == kunci)
+        joined = getattr(self._local, "conn", None)
+        if joined is not None:
+            found = joined.scalar(stmt)
+        else:
+            with self._engine.connect() as conn:
+                found = conn.scalar(stmt)
+        return None if found is None else str(found)
+
+    def read_visit_photo(self, kunjungan_id: str) -> dict[str, Any] | None:
+        """Return the photo of a visit, or None.
+
+        Returns
+        -------
+        dict or None
+            ``kunjungan_id``, ``mime``, ``lebar``, ``tinggi`` (pixels) and ``data`` (bytes).
+        """
+        stmt = select(KUNJUNGAN_FOTO).where(KUNJUNGAN_FOTO.c.kunjungan_id == kunjungan_id)
+        with self._engine.connect() as conn:
+            row = conn.execute(stmt).mappings().first()
+        if row is None:
+            return None
+        out = dict(row)
+        out["data"] = bytes(out["data"])
+        return out
+
+    def write_visit_photo(
+        self, kunjungan_id: str, *, mime: str, lebar: int, tinggi: int, data: bytes
+    ) -> None:
+        """Store the (one) photo of a visit, replacing any earlier one.
+
+        Parameters
+        ----------
+        kunjungan_id
+            A stored visit.
+        mime
+            The picture's type (``image/jpeg``).
+        lebar, tinggi
+            Width and height, pixels.
+        data
+            The picture's bytes (already downscaled and stripped of metadata).
+
+        Raises
+        ------
+        StoreError
+            The visit is unknown, or the photo is empty.
+        """
+        if not data:
+            raise StoreError("kunjungan_foto", "empty photo", row_id=kunjungan_id)
+        with self._write("kunjungan_foto") as conn:
+            if not existing_values(conn, KUNJUNGAN.c.id, [kunjungan_id]):
+                raise StoreError("kunjungan_foto", "unknown visit", row_id=kunjungan_id)
+            conn.execute(
+                delete(KUNJUNGAN_FOTO).where(KUNJUNGAN_FOTO.c.kunjungan_id == kunjungan_id)
+            )
+            conn.execute(
+                insert(KUNJUNGAN_FOTO).values(
+                    kunjungan_id=kunjungan_id,
+                    mime=mime,
+                    lebar=int(lebar),
+                    tinggi=int(tinggi),
+                    data=bytes(data),
+                )
+            )
 
     def read_size_history(self) -> pd.DataFrame:
         """Read the size history.
@@ -300,17 +403,22 @@ class RegisterStore(StoreBase):
         ----------
         df
             Rows with the columns of :data:`geo.core.register.VISIT_COLUMNS` (``tanggal``
-            required, ``tindak_lanjut`` may be NaT; dates keep their calendar day only).
+            required, ``tindak_lanjut`` may be NaT; dates keep their calendar day only), and
+            optionally those of :data:`CHECK_IN_COLUMNS` (missing ones are stored empty).
 
         Raises
         ------
         StoreError
-            A column is missing or mistyped, a required value is missing, or an id repeats in
-            ``df`` or is already in the store.
+            A column is missing or mistyped, a required value is missing, an id repeats in
+            ``df`` or is already in the store, or a ``kunci`` is already stored.
         """
-        records = to_records(conform(df, SPEC_VISITS), SPEC_VISITS)
+        records = to_records(conform(df, _SPEC_VISITS_FIELD), _SPEC_VISITS_FIELD)
         with self._write("kunjungan") as conn:
-            self._check_new_ids(conn, SPEC_VISITS, records)
+            self._check_new_ids(conn, _SPEC_VISITS_FIELD, records)
+            keys = existing_values(conn, KUNJUNGAN.c.kunci, [r["kunci"] for r in records])
+            if keys:
+                first = next(r["id"] for r in records if r["kunci"] in keys)
+                raise StoreError("kunjungan", "kunci already in the store", row_id=first)
             insert_records(conn, KUNJUNGAN, records)
 
     def write_size_history(self, df: pd.DataFrame) -> None:
@@ -389,8 +497,12 @@ class RegisterStore(StoreBase):
         self._check_sentra_refs(rec_umkm, {r["id"] for r in rec_sentra})
         self._check_history_refs(rec_history, {r["id"] for r in rec_umkm})
         with self._write("dataset") as conn:
-            for table in (RIWAYAT, KUNJUNGAN, UMKM, BATCH, SENTRA, SAHABAT, META):
+            for table in (RIWAYAT, KUNJUNGAN, UMKM, BATCH, SENTRA, SAHABAT):
                 conn.execute(delete(table))
+            # The session-signing secret is the server's, not the data set's: signed-in
+            # browsers stay signed in when the demo data is reloaded.
+            conn.execute(delete(META).where(META.c.key != SESSION_SECRET_KEY))
+            rec_meta = [r for r in rec_meta if r["key"] != SESSION_SECRET_KEY]
             insert_records(conn, SENTRA, rec_sentra)
             insert_records(conn, SAHABAT, rec_sahabat)
             insert_records(conn, UMKM, rec_umkm)

@@ -89,7 +89,8 @@ def conform(df: pd.DataFrame, spec: Spec) -> dict[str, pd.Series]:
     rows = df.reset_index(drop=True)
     for col in spec.optional:
         if col not in rows.columns:
-            rows[col] = pd.Series(pd.NA, index=rows.index, dtype=spec.dtypes[col])
+            # None is the missing value of every dtype (NaN for float64, NaT, <NA>).
+            rows[col] = pd.Series([None] * len(rows), index=rows.index, dtype=spec.dtypes[col])
     columns: dict[str, pd.Series] = {}
     for col, dtype in spec.dtypes.items():
         original = rows[col]

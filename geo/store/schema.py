@@ -413,15 +413,15 @@ def _migrate_6_id_sumber(conn: Connection) -> None:
 def _define_schema_v7_field(metadata: MetaData) -> None:
     """Define the version-7 tables of the field loop on ``metadata``. Frozen.
 
-    ``rencana``: a saved visit plan (its date, title, status ``aktif`` or ``dibatalkan``, the
-    solver's inputs as JSON in ``parameter``, who made it and when, UTC), optionally the plan it
-    re-planned (``asal_id``). ``rencana_rute``: one route of a plan (``nomor`` from 1) and the
-    officer account it is assigned to (``petugas``, a ``pengguna.username``; None: not yet
-    assigned), its length (km) and duration (minutes). ``rencana_henti``: the ordered stops of a
-    route (``urutan`` from 1): what is visited (``jenis`` umkm/sentra/kelurahan and
-    ``objek_id``), where (EPSG:4326 degrees), the planned arrival ``HH:MM`` (WIB), the status
-    ``belum``/``selesai``/``tidak_bertemu`` with ``alasan``, and the visit that closed it.
-    ``kunjungan_foto``: at most one downscaled JPEG per visit.
+    ``rencana``: a saved visit plan (its date, title, status ``aktif``, ``dibatalkan`` or
+    ``diganti`` (re-planned), the solver's inputs as JSON in ``parameter``, who made it and
+    when, UTC), optionally the plan it re-planned (``asal_id``). ``rencana_rute``: one route of
+    a plan (``nomor`` from 1) and the officer account it is assigned to (``petugas``, a
+    ``pengguna.username``; None: not yet assigned), its length (km) and duration (minutes).
+    ``rencana_henti``: the ordered stops of a route (``urutan`` from 1): what is visited
+    (``jenis`` umkm/sentra/kelurahan and ``objek_id``), where (EPSG:4326 degrees), the planned
+    arrival ``HH:MM`` (WIB), the status ``belum``/``selesai``/``tidak_bertemu`` with ``alasan``,
+    and the visit that closed it. ``kunjungan_foto``: at most one downscaled JPEG per visit.
     """
     Table(
         "rencana",
