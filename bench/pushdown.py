@@ -61,6 +61,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench import map as map_bench  # noqa: E402
+from bench.store import _base_url  # noqa: E402
 from geo.analysis import kpi  # noqa: E402
 from geo.analysis.coverage import coverage  # noqa: E402
 from geo.analysis.filters import RegisterFilter  # noqa: E402
@@ -84,18 +85,6 @@ _COPY_COLUMNS = (
     "status",
     "sumber",
 )
-
-
-def _base_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    env = ROOT / ".ci" / "postgis.env"
-    if not url and env.exists():
-        for line in env.read_text(encoding="utf-8").splitlines():
-            if line.startswith("TEST_DATABASE_URL="):
-                url = line.partition("=")[2].strip()
-    if not url:
-        sys.exit("no PostGIS: run `sudo bash scripts/start-postgis.sh` or pass --url")
-    return url
 
 
 def _say(message: str) -> None:
