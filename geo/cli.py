@@ -63,6 +63,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.if_empty and not store.is_empty():
         print(f"Store already holds {store.count_umkm():,} UMKM; demo not generated.")
         _print_demo_accounts(demo.ensure_demo_accounts(store))
+        _print_demo_route(demo, store)
         return 0
     with tqdm(total=100, desc="Data contoh", unit="%", file=sys.stderr) as bar:
 
@@ -85,7 +86,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f"{len(data.visits):,} kunjungan -> {store.url}"
     )
     _print_demo_accounts(demo.ensure_demo_accounts(store))
+    _print_demo_route(demo, store)
     return 0
+
+
+def _print_demo_route(demo: Any, store: Any) -> None:
+    """Give the demo field officer today's route (WIB) and say so (see ensure_demo_route)."""
+    from zoneinfo import ZoneInfo
+
+    today = datetime.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    plan_id = demo.ensure_demo_route(store, today=today)
+    if plan_id:
+        print(f"Rute contoh {plan_id} untuk demo-petugas pada {today:%d/%m/%Y} (Kunjungan saya).")
 
 
 def _print_demo_accounts(accounts: Sequence[Any]) -> None:

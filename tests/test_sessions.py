@@ -230,6 +230,24 @@ def test_demo_accounts_one_per_role_with_fresh_passwords(store: Store) -> None:
     assert demo.demo_accounts_active(store)
 
 
+def test_the_demo_officer_gets_one_route_for_today(store: Store) -> None:
+    today = dt.date(2026, 12, 3)
+    _load_demo(store)
+    assert demo.ensure_demo_route(store, today=today, user="tests") is None  # no account yet
+    demo.ensure_demo_accounts(store, user="tests")
+    plan_id = demo.ensure_demo_route(store, today=today, user="tests")
+    assert plan_id is not None
+    stops = store.read_officer_stops("demo-petugas", tanggal=today)
+    assert len(stops) == demo.DEMO_ROUTE_STOPS and set(stops["jenis"]) == {"umkm"}
+    assert set(stops["status"]) == {"belum"}
+    # The businesses on the route are the only register rows the officer may read.
+    assert set(store.read_umkm_for_officer("demo-petugas")["id"]) == set(stops["objek_id"])
+    assert demo.ensure_demo_route(store, today=today, user="tests") is None  # once a day
+    assert store.read_officer_stops("demo-perencana", tanggal=today).empty
+    auth.create_user(store, "kepala", PASSWORD, "admin", by="cli:root")  # real data from now
+    assert demo.ensure_demo_route(store, today=today + dt.timedelta(days=1), user="t") is None
+
+
 def test_no_demo_accounts_on_a_store_with_a_real_admin(store: Store) -> None:
     _load_demo(store)
     auth.create_user(store, "kepala", PASSWORD, "admin", by="cli:root")

@@ -7,6 +7,7 @@ anonymous visitor never reaches this: the Beranda page offers it to admins only.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -14,13 +15,17 @@ from geo.core import audit, settings
 from geo.core.progress import Progress
 from geo.ingest import demo
 from geo.ingest.demo import DemoData
-from geo.services import auth
+from geo.planning import routing, stops
+from geo.services import auth, plans
 from geo.store import Store
+from geo.wilayah.sentra import load_offices
 
 __all__ = [
+    "DEMO_ROUTE_STOPS",
     "DemoAccount",
     "demo_accounts_active",
     "ensure_demo_accounts",
+    "ensure_demo_route",
     "generate_and_load",
     "holds_only_demo_data",
     "load_into",
@@ -193,3 +198,55 @@ def ensure_demo_accounts(store: Store, *, user: str | None = None) -> list[DemoA
             names = ", ".join(a.username for a in created)
             audit.record(store, by, audit.DEMO_ACCOUNTS, names, "sandi baru acak")
     return created
+
+
+#: Stops of the demo officer's route of the day (businesses of the first Program Ngombe sentra).
+DEMO_ROUTE_STOPS = 6
+
+
+def ensure_demo_route(store: Store, *, today: dt.date, user: str | None = None) -> str | None:
+    """Give the demo field officer a saved route for ``today``, so Kunjungan saya has one.
+
+    Only on a store that :func:`holds_only_demo_data`, while the ``petugas`` demo account is
+    active and has no route that day: :data:`DEMO_ROUTE_STOPS` businesses of the Sanan tempe
+    sentra (the first sentra when it is missing), planned from the first office of
+    ``data/kantor.csv`` and saved through :func:`geo.services.plans.save_plan` (audited).
+
+    Parameters
+    ----------
+    store
+        The store.
+    today
+        The route's day (local date, WIB).
+    user
+        Who acts, for the audit log (default: the command line's actor).
+
+    Returns
+    -------
+    str or None
+        The saved plan's id, or None when nothing was needed or allowed.
+    """
+    officer = next((n for n, peran in settings.DEMO_ACCOUNTS.items() if peran == "petugas"), None)
+    account = store.get_user(officer) if officer else None
+    if not account or not account.get("aktif") or not holds_only_demo_data(store):
+        return None
+    if not store.read_officer_stops(officer, tanggal=today).empty:
+        return None
+    register = store.read_umkm()
+    sentra = store.read_sentra()
+    if register.empty or sentra.empty:
+        return None
+    sanan = sentra[sentra["nama"].astype("string").str.contains("Sanan", na=False)]
+    sentra_id = (sanan if len(sanan) else sentra)["id"].iloc[0]
+    chosen = register[(register["sentra_id"] == sentra_id) & (register["status"] == "aktif")]
+    chosen = chosen.dropna(subset=["lat", "lon"]).sort_values("id").head(DEMO_ROUTE_STOPS)
+    if chosen.empty:
+        return None
+    depot = stops.depot_from_offices(load_offices())
+    plan = routing.solve(
+        stops.umkm_stops(chosen),
+        depot,
+        options=routing.SolveOptions(time_limit_s=1.0, solution_limit=200),
+    )
+    request = plans.SaveRequest(tanggal=today, judul="Rute contoh", petugas={1: officer})
+    return plans.save_plan(store, plan, request, user=user or audit.cli_actor())
