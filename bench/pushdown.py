@@ -210,25 +210,13 @@ def dashboard_steps(store: Store, period: kpi.Period) -> dict[str, Callable[[], 
         )
 
     def pushed() -> Any:
-        days = store.umkm_counts(by=("tanggal_terkurasi",))
-        latest = kpi.latest_date(
-            (days, "tanggal_terkurasi"), (visits, "tanggal"), (history, "tanggal")
-        )
-        reference = min(period.last_day, latest or period.last_day)
-        window = kpi.comparison_window(period, as_of=reference)
-        counts = store.umkm_counts(
-            by=("kode_kelurahan", "sektor", "skala", "status", "tanggal_terkurasi"),
-            tanggal_cuts=(reference, window[1]),
-        )
-        risers = kpi.naik_kelas_events(history)["umkm_id"].drop_duplicates().tolist()
-        return kpi.dashboard_figures(
-            counts,
+        return kpi.dashboard_from_counts(
+            kpi.CountSource(count=store.umkm_counts, kode_of=store.kode_kelurahan_of),
             sahabat=sahabat,
             visits=visits,
             size_history=history,
             kelurahan=kel,
             period=period,
-            options=kpi.DashboardOptions(kode_of=store.kode_kelurahan_of(risers)),
         )
 
     return {"whole register": whole, "push-down": pushed}

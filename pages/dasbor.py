@@ -39,10 +39,6 @@ _BEFORE_COLOR, _NEW_COLOR = "#9db9d6", "#1f4e79"
 
 
 # --- cached inputs ---------------------------------------------------------------------------
-#: The register as the dashboard reads it: counts computed by the database (no row leaves it).
-_COUNT_BY = ("kode_kelurahan", "sektor", "skala", "status", "tanggal_terkurasi")
-
-
 def _curation_days() -> pd.DataFrame:
     """UMKM per curation day (every status): the register's side of the period choices."""
     return register_counts(by=("tanggal_terkurasi",))
@@ -50,24 +46,14 @@ def _curation_days() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=24)
 def _figures(url: str, version: str, period: str, lang: str) -> kpi.DashboardFigures:
-    chosen = kpi.parse_period(period)
-    visits, history = store_table("visits"), store_table("size_history")
-    latest = kpi.latest_date(
-        (_curation_days(), "tanggal_terkurasi"), (visits, "tanggal"), (history, "tanggal")
-    )
-    reference = min(chosen.last_day, latest or chosen.last_day)
-    window = kpi.comparison_window(chosen, as_of=reference)
-    # Curation days grouped by month and by the two cut days: same figures, fewer rows.
-    counts = register_counts(by=_COUNT_BY, tanggal_cuts=(reference, window[1]))
-    risers = kpi.naik_kelas_events(history)["umkm_id"].drop_duplicates()
-    return kpi.dashboard_figures(
-        counts,
+    # The register as counts computed by the database (no row leaves it).
+    return kpi.dashboard_from_counts(
+        kpi.CountSource(count=register_counts, kode_of=get_store().kode_kelurahan_of),
         sahabat=store_table("sahabat"),
-        visits=visits,
-        size_history=history,
+        visits=store_table("visits"),
+        size_history=store_table("size_history"),
         kelurahan=boundaries()[0],
-        period=chosen,
-        options=kpi.DashboardOptions(kode_of=get_store().kode_kelurahan_of(risers.tolist())),
+        period=kpi.parse_period(period),
         lang=lang,
     )
 

@@ -205,24 +205,13 @@ def test_counts_by_category_equal_the_rows(loaded: Store) -> None:
 
 def _dashboard_from_counts(store: Store, period: kpi.Period) -> kpi.DashboardFigures:
     """What pages/dasbor.py computes: counts from the database, coarse curation days."""
-    visits, history = store.read_visits(), store.read_size_history()
-    days = store.umkm_counts(by=("tanggal_terkurasi",))
-    latest = kpi.latest_date((days, "tanggal_terkurasi"), (visits, "tanggal"), (history, "tanggal"))
-    reference = min(period.last_day, latest or period.last_day)
-    window = kpi.comparison_window(period, as_of=reference)
-    counts = store.umkm_counts(
-        by=("kode_kelurahan", "sektor", "skala", "status", "tanggal_terkurasi"),
-        tanggal_cuts=(reference, window[1]),
-    )
-    risers = kpi.naik_kelas_events(history)["umkm_id"].drop_duplicates().tolist()
-    return kpi.dashboard_figures(
-        counts,
+    return kpi.dashboard_from_counts(
+        kpi.CountSource(count=store.umkm_counts, kode_of=store.kode_kelurahan_of),
         sahabat=store.read_sahabat(),
-        visits=visits,
-        size_history=history,
+        visits=store.read_visits(),
+        size_history=store.read_size_history(),
         kelurahan=store.kelurahan_layer(),
         period=period,
-        options=kpi.DashboardOptions(kode_of=store.kode_kelurahan_of(risers)),
     )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -49,8 +49,10 @@ __all__ = [
     "CONTEXT_COLUMNS",
     "CONTEXT_PATH",
     "COUNTABLE_COLUMNS",
+    "DASHBOARD_COUNT_BY",
     "PERIOD_KINDS",
     "UNKNOWN_CATEGORY",
+    "CountSource",
     "DashboardFigures",
     "DashboardOptions",
     "KpiTile",
@@ -65,6 +67,7 @@ __all__ = [
     "curated_by",
     "curated_over_time",
     "dashboard_figures",
+    "dashboard_from_counts",
     "date_range",
     "format_date",
     "kpi_tiles",
@@ -1132,6 +1135,71 @@ def dashboard_figures(
         coverage=cov,
         priority=priority_table.reset_index(drop=True),
         context=load_context() if opts.context is None else opts.context,
+    )
+
+
+#: The columns the dashboard counts the register by when it reads counts, not rows.
+DASHBOARD_COUNT_BY: tuple[str, ...] = (
+    "kode_kelurahan",
+    "sektor",
+    "skala",
+    "status",
+    "tanggal_terkurasi",
+)
+
+
+@dataclass(frozen=True)
+class CountSource:
+    """Where :func:`dashboard_from_counts` reads the register as counts.
+
+    Attributes
+    ----------
+    count : callable
+        ``count(by=columns, tanggal_cuts=days)`` -> UMKM counted per those columns, weight in
+        ``n_umkm`` (``Store.umkm_counts`` or a cached wrapper of it).
+    kode_of : callable
+        ``kode_of(ids)`` -> the ``kode_kelurahan`` of those UMKM, indexed by id
+        (``Store.kode_kelurahan_of``).
+    """
+
+    count: Callable[..., pd.DataFrame]
+    kode_of: Callable[[list[str]], pd.Series]
+
+
+def dashboard_from_counts(
+    source: CountSource,
+    *,
+    sahabat: pd.DataFrame,
+    visits: pd.DataFrame,
+    size_history: pd.DataFrame,
+    kelurahan: gpd.GeoDataFrame,
+    period: Period,
+    lang: str = "id",
+) -> DashboardFigures:
+    """Compute :func:`dashboard_figures` from counts the database makes, no register rows.
+
+    Curation days are counted per day first (to find the data's latest day), then the register
+    is counted by :data:`DASHBOARD_COUNT_BY` with the days grouped by month and by the two cut
+    days of the period (the reference day and the end of the comparison window): the same
+    figures as from the rows, from far fewer rows. Arguments as :func:`dashboard_figures`.
+    """
+    days = source.count(by=("tanggal_terkurasi",))
+    latest = latest_date(
+        (days, "tanggal_terkurasi"), (visits, "tanggal"), (size_history, "tanggal")
+    )
+    reference = min(period.last_day, latest or period.last_day)
+    window = comparison_window(period, as_of=reference)
+    counts = source.count(by=DASHBOARD_COUNT_BY, tanggal_cuts=(reference, window[1]))
+    risers = naik_kelas_events(size_history)["umkm_id"].drop_duplicates().tolist()
+    return dashboard_figures(
+        counts,
+        sahabat=sahabat,
+        visits=visits,
+        size_history=size_history,
+        kelurahan=kelurahan,
+        period=period,
+        options=DashboardOptions(kode_of=source.kode_of(risers)),
+        lang=lang,
     )
 
 
