@@ -237,11 +237,13 @@ def register_counts(
     )
 
 
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=16)
+@st.cache_resource(show_spinner=False, ttl="10m", max_entries=16)
 def _selected_register(
     url: str, version: str, selection: Any, status: tuple[str, ...] | None, personal: bool
 ) -> gpd.GeoDataFrame:
-    # ``version`` is only part of the cache key.
+    # ``version`` is only part of the cache key. A resource, not data: every session shares
+    # this one frame instead of unpickling its own copy (about 1 GB per session at 1,000,000
+    # rows, issue 16), so callers must not change it (they filter into new frames).
     return _store_for(url).read_umkm_selected(selection, status=status, personal=personal)
 
 
@@ -256,7 +258,8 @@ def selected_register(
     The database filters: the session holds the rows of its filter, never the whole register.
     Personal fields are read only when ``personal`` (default: the session's role may see
     them, :func:`geo.core.access.sees_personal`) is true and the role allows it. Cached per
-    database, data version, filter, status and ``personal``.
+    database, data version, filter, status and ``personal``; one frame shared by every
+    session, read-only by contract (select into a new frame, never assign into it).
     """
     allowed = sees_personal(current_role())
     wanted = allowed if personal is None else personal and allowed

@@ -103,11 +103,12 @@ def page_query(view: MapView, status: tuple[str, ...]) -> dict[str, str]:
 
 
 # --- cached inputs (pan and zoom rerun the script; none of this is redone) ---------------
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=16)
+@st.cache_resource(show_spinner=False, ttl="10m", max_entries=16)
 def _filtered(
     url: str, version: str, flt: RegisterFilter, personal: bool
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     # Pushed down to the database: only the rows of the filter, and coverage from SQL counts.
+    # Shared by the sessions (a resource): the page reads these frames and never changes them.
     rows = selected_register(flt, personal=personal)
     kel, _ = boundaries()
     counts = register_counts(flt)
@@ -115,12 +116,16 @@ def _filtered(
     return rows, cov
 
 
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=8)
+@st.cache_resource(show_spinner=False, ttl="10m", max_entries=8)
 def _cluster_layers(
-    url: str, version: str, sektor: tuple[str, ...], skala: tuple[str, ...]
+    url: str, version: str, sektor: tuple[str, ...], skala: tuple[str, ...], personal: bool
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Clusters and Gi* hot spots for the sector and size filters only (city-wide by design)."""
-    rows = selected_register(RegisterFilter(sektor=sektor, skala=skala), personal=False)
+    """Clusters and Gi* hot spots for the sector and size filters only (city-wide by design).
+
+    Reads the rows as the map does for the role (``personal``), so a map filtered only by
+    sector and size reuses its own read instead of reading the register a second time.
+    """
+    rows = selected_register(RegisterFilter(sektor=sektor, skala=skala), personal=personal)
     kel, _ = boundaries()
     found = clusters.detect_clusters(rows, sentra=store_table("sentra"), kel=kel)
     spots = hotspots.hotspots_kelurahan(rows, kel=kel)
@@ -163,7 +168,7 @@ def _cached_map(
         ),
     )
     if layers.analysis:
-        found, spots = _cluster_layers(url, version, flt.sektor, flt.skala)
+        found, spots = _cluster_layers(url, version, flt.sektor, flt.skala, personal)
         clustermap.add_hotspots(m, spots, lang=lang, show=False)
         clustermap.add_clusters(m, found, lang=lang)
         clustermap.add_cluster_legend(m, lang=lang)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.analysis import kpi
 from geo.ingest import demo
 from geo.services import demo as demo_service
 from geo.store import Store
@@ -163,3 +164,42 @@ def test_map_points_are_the_active_ones(demo_url, monkeypatch):
     token, sha = re.search(r"/peta-data/([\w-]+)/([0-9a-f]{64})\.json", script).groups()
     payload = json.loads(point_payloads.REGISTRY.get(token, sha).data)
     assert len(payload["p"]) // 5 == _metric(at, "UMKM aktif") == 3_000
+
+
+def test_the_rows_of_a_filter_are_one_shared_frame_never_changed(demo_url, monkeypatch):
+    # Issue 16: at 1,000,000 UMKM every session used to unpickle its own copy of the rows
+    # (st.cache_data). Now sessions share one frame (st.cache_resource), so no step of the
+    # page may write into it: after two sessions, a profile click and the analysis layers,
+    # the frame read once is still equal to what the database holds.
+    import pandas as pd
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    reads = []
+    original = Store.read_umkm_selected
+
+    def spy(self, *args, **kwargs):
+        frame = original(self, *args, **kwargs)
+        reads.append((frame, frame.copy(deep=True)))
+        return frame
+
+    monkeypatch.setattr(Store, "read_umkm_selected", spy)
+    summarised = []
+    counts_by = kpi.counts_by
+    monkeypatch.setattr(
+        kpi, "counts_by", lambda rows, *a, **k: summarised.append(rows) or counts_by(rows, *a, **k)
+    )
+    first = _peta(demo_url, monkeypatch)
+    first.session_state["peta_klik"] = Store(demo_url).kelurahan_layer()["kode"].iloc[0]
+    first.run()
+    assert not first.exception, [e.value for e in first.exception]
+    assert any(s.value == "Profil kelurahan" for s in first.subheader)
+    second = _peta(demo_url, monkeypatch)
+    assert _metric(second, "UMKM aktif") == _metric(first, "UMKM aktif") == 3_000
+    # One read for the map and the clusters of both sessions (same filter, same role).
+    assert len(reads) == 1
+    frame, snapshot = reads[0]
+    # Both sessions summarised (by sector and by size) that very frame, not copies of it.
+    assert sum(rows is frame for rows in summarised) >= 4
+    pd.testing.assert_frame_equal(frame, snapshot)
