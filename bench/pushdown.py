@@ -301,7 +301,7 @@ def browser_run(url: str, timeout_s: float) -> list[str]:
         browser = pw.chromium.launch(
             executable_path=map_bench.CHROMIUM, args=map_bench.CHROMIUM_ARGS[:-1], headless=True
         )
-        for attempt in ("first session", "second session"):
+        for attempt in ("first session", "second session", "third session"):
             page = browser.new_context(viewport=map_bench.VIEWPORT).new_page()
             counter = map_bench._Bytes()
             page.on("websocket", counter.watch)

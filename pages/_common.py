@@ -169,13 +169,13 @@ def data_version(store: Store) -> str:
     return store.get_meta("data_version") or "awal"
 
 
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=4)
+@st.cache_resource(show_spinner=False, ttl="10m", max_entries=4)
 def _public_register(url: str, version: str) -> gpd.GeoDataFrame:
     # ``version`` is only part of the cache key.
     return strip_personal(_store_for(url).read_umkm())
 
 
-@st.cache_data(show_spinner=False, ttl="10m", max_entries=2)
+@st.cache_resource(show_spinner=False, ttl="10m", max_entries=2)
 def _full_register(url: str, version: str) -> gpd.GeoDataFrame:
     # ``version`` is only part of the cache key.
     return _store_for(url).read_umkm()
@@ -183,6 +183,9 @@ def _full_register(url: str, version: str) -> gpd.GeoDataFrame:
 
 def register_for_role() -> gpd.GeoDataFrame:
     """Return the register as the session's role may see it (personal fields only if allowed).
+
+    Like every register frame here, one frame shared by all sessions (``st.cache_resource``):
+    read-only by contract, select into new frames (pandas copy-on-write keeps them apart).
 
     Roles of :data:`geo.core.access.PERSONAL_DATA_ROLES` get the full register; every other role
     gets :func:`public_register`, from which :func:`geo.core.register.strip_personal` removed them.

@@ -1,4 +1,7 @@
-"""Beranda: the program's figures, growth of the register and where the UMKM are."""
+"""Beranda: the program's figures, growth of the register and where the UMKM are.
+
+Every figure comes from counts the database makes (``Store.umkm_counts``), not from the rows.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from pages._common import (
     demo_banner,
     get_store,
     localized_chart,
-    public_register,
+    register_counts,
     tr,
 )
 
@@ -77,9 +80,11 @@ def _render_empty() -> None:
 
 def _render_dashboard(store: Store) -> None:
     demo_banner(store)
-    register = public_register()
+    # Counts from the database, never the rows (issue 16): the figures take a register given
+    # as counts, so the public landing page holds a few thousand rows at any register size.
+    register = register_counts()
     progress = program_progress(register)
-    over_time = curated_over_time(register)
+    over_time = curated_over_time(register_counts(by=("tanggal_terkurasi", "status")))
 
     st.subheader(tr("beranda.progress_header"), anchor=False)
     curated, target, growth = st.columns(3)

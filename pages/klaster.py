@@ -1,6 +1,6 @@
 """Klaster & hot spot: clusters of one trade, sentra candidates and Gi* hot spots.
 
-The page composes: the register (without personal fields) is filtered by sector and size class,
+The page composes: the database selects the UMKM of the sector and size class (no personal field),
 :func:`geo.analysis.clusters.detect_clusters` finds the clusters, :mod:`geo.analysis.hotspots` the
 hot and cold areas, :mod:`geo.render.clustermap` draws them over
 :func:`geo.render.mapview.build_map`. Admins can promote a candidate to a sentra
@@ -31,9 +31,9 @@ from pages._common import (
     data_version,
     demo_banner,
     get_store,
-    public_register,
     require_page,
     sector_size_filters,
+    selected_register,
     tr,
 )
 
@@ -52,7 +52,8 @@ def _sentra() -> pd.DataFrame:
 
 
 def _rows(sektor: tuple[str, ...], skala: tuple[str, ...]) -> pd.DataFrame:
-    return RegisterFilter(sektor=sektor, skala=skala).apply(public_register())
+    # The database selects the sector and size (issue 16); no personal field is read.
+    return selected_register(RegisterFilter(sektor=sektor, skala=skala), personal=False)
 
 
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=16)

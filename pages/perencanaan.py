@@ -40,6 +40,7 @@ from pages._common import (
     data_version,
     demo_banner,
     get_store,
+    register_counts,
     register_for_role,
     require_page,
     store_table,
@@ -71,9 +72,10 @@ def _offices() -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=4)
 def _coverage(url: str, version: str, today: datetime.date) -> gpd.GeoDataFrame:
     # ``version`` changes with every write (a logged visit too): priorities use the latest visits.
-    register = register_for_role()
+    # UMKM per kelurahan are counted by the database (issue 16), not from the rows.
     sahabat = store_table("sahabat")
-    return coverage(boundaries()[0], register, sahabat, get_store().read_visits(), as_of=today)
+    counts = register_counts()
+    return coverage(boundaries()[0], counts, sahabat, get_store().read_visits(), as_of=today)
 
 
 def _minutes(value: datetime.time | None) -> int | None:

@@ -22,7 +22,7 @@ from pages._common import (
     data_version,
     demo_banner,
     get_store,
-    public_register,
+    register_counts,
     require_page,
     tr,
 )
@@ -36,8 +36,10 @@ store = get_store()
 @st.cache_data(show_spinner=False, ttl="10m", max_entries=8)
 def _cards(url: str, version: str, lang: str) -> pd.DataFrame:
     # ``url`` and ``version`` are only part of the cache key.
+    # Counts per sentra from the database (issue 16), never the register's rows.
+    counts = register_counts(by=("sentra_id", "status"))
     return publik.sentra_cards(
-        get_store().read_sentra(), public_register(), kelurahan=boundaries()[0], lang=lang
+        get_store().read_sentra(), counts, kelurahan=boundaries()[0], lang=lang
     )
 
 

@@ -143,3 +143,25 @@ def test_figures_follow_a_dataset_replaced_by_another_process(database_url: str)
     app.run()
     assert not app.exception
     assert app.metric[0].value == "2.500"
+
+
+def test_beranda_shows_counts_from_the_database_never_the_rows(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16: the public landing page must not hold the register (1,000,000 rows per
+    # process at scale); every figure comes from Store.umkm_counts.
+    from geo.ingest import demo
+    from geo.services import demo as demo_service
+    from geo.store import Store
+
+    demo_service.load_into(Store(database_url), demo.generate(seed=3, count=2_000))
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("Beranda read the register's rows")
+
+    monkeypatch.setattr(Store, "read_umkm", refuse)
+    monkeypatch.setattr(Store, "read_umkm_selected", refuse)
+    app = _run("id")
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.metric[0].value == "2.000"
+    assert len(app.get("vega_lite_chart")) == 4  # curve, sektor, kecamatan, skala

@@ -298,6 +298,28 @@ def test_public_pages_render_without_personal_data(
     assert_no_personal(text, personal_needles)
 
 
+@pytest.mark.parametrize("page", ["pages/sentra_publik.py", "pages/beranda.py"])
+def test_public_pages_read_counts_never_the_rows(
+    demo_db: str, page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16: at 1,000,000 UMKM the public pages must not hold the register; the database
+    # counts UMKM per sentra, kelurahan, sector, size, status and day.
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"{page} read the register's rows")
+
+    monkeypatch.setattr(Store, "read_umkm", refuse)
+    monkeypatch.setattr(Store, "read_umkm_selected", refuse)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(_everything(app)) > 2_000
+
+
 def test_shared_link_opens_the_card(demo_db: str, personal_needles: list[str]) -> None:
     app = AppTest.from_file(APP, default_timeout=120)
     app.query_params["sentra"] = "kampung-raket"

@@ -203,6 +203,28 @@ def test_counts_by_category_equal_the_rows(loaded: Store) -> None:
     assert kpi.program_progress(counts) == kpi.program_progress(register)
 
 
+def test_sentra_cards_from_counts_equal_the_rows(loaded: Store) -> None:
+    # What Sentra UMKM (the public page) shows: UMKM per sentra counted by the database.
+    from geo.analysis import publik
+
+    sentra, kel = loaded.read_sentra(), loaded.kelurahan_layer()
+    got = publik.sentra_cards(sentra, loaded.umkm_counts(by=("sentra_id", "status")), kelurahan=kel)
+    expected = publik.sentra_cards(sentra, loaded.read_umkm(), kelurahan=kel)
+    pd.testing.assert_frame_equal(got, expected)
+    assert (got["jumlah_umkm"] != "<5").any()
+
+
+def test_curation_over_time_from_counts_equals_the_rows(loaded: Store) -> None:
+    # What Beranda draws: the curve from counts per day and status, not from the rows.
+    register = loaded.read_umkm()
+    dated = loaded.umkm_counts(by=("tanggal_terkurasi", "status"))
+    assert len(dated) < len(register) / 2
+    for active_only in (True, False):
+        got = kpi.curated_over_time(dated, active_only=active_only)
+        expected = kpi.curated_over_time(register, active_only=active_only)
+        pd.testing.assert_frame_equal(got, expected, check_names=False)
+
+
 def _dashboard_from_counts(store: Store, period: kpi.Period) -> kpi.DashboardFigures:
     """What pages/dasbor.py computes: counts from the database, coarse curation days."""
     return kpi.dashboard_from_counts(

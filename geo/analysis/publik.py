@@ -28,6 +28,7 @@ from urllib.parse import quote, urlencode
 import numpy as np
 import pandas as pd
 
+from geo.analysis.coverage import umkm_weights
 from geo.core import settings
 from geo.core.escape import spreadsheet_frame
 from geo.core.i18n import format_number, t
@@ -195,7 +196,9 @@ def sentra_cards(
         Sentra with the columns of :data:`geo.core.register.SENTRA_COLUMNS` (``lat``/``lon`` in
         degrees, EPSG:4326). Rows with ``publik`` false are left out.
     register
-        The UMKM register (only ``sentra_id`` and ``status`` are read), or None. Active UMKM
+        The UMKM register (only ``sentra_id`` and ``status`` are read), a register given as
+        counts (``Store.umkm_counts(by=("sentra_id", "status"))``, each row weighed by its
+        :data:`geo.core.register.WEIGHT_COLUMN`), or None. Active UMKM
         (``status == "aktif"``) are counted per sentra.
     kelurahan
         Kelurahan with ``kode`` and ``nama`` (e.g. :func:`geo.wilayah.kelurahan`) to name each
@@ -221,7 +224,9 @@ def sentra_cards(
         reg = register
         if "status" in reg.columns:
             reg = reg[reg["status"] == "aktif"]
-        per = reg["sentra_id"].dropna().astype(str).value_counts()
+        weights = pd.Series(umkm_weights(reg), index=reg.index)
+        keys = reg["sentra_id"].astype("string")
+        per = weights[keys.notna()].groupby(keys.dropna().astype(str)).sum()
         counts = rows["id"].astype(str).map(per).fillna(0).astype("int64")
     names: dict[str, str] = {}
     if kelurahan is not None and len(kelurahan):
