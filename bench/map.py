@@ -24,7 +24,9 @@ any). Wall time (Playwright ``goto`` until a cluster is visible) is printed too.
 ``--app N ...`` runs the real app (menu click to first clusters, WebSocket bytes, the point
 payload's HTTP bytes on open and on a cached reopen, pan and zoom) against a stock
 FastMarkerCluster page; ``--layer N ...`` runs the point layer alone (default 1,000,000 points:
-first clusters drawn, pan frames per second at city and street zoom, canvas against SVG).
+first clusters drawn, pan frames per second at city and street zoom, canvas against SVG);
+``--postgis N ...`` runs the app against PostGIS holding N UMKM (default 1,000,000, loaded by
+``bench/pushdown.py``): first clusters and server memory for three sessions one after another.
 
 This is a benchmark, not a test: it takes a few minutes (the baseline is slow by design) and
 its numbers depend on the machine and its load, which are printed with the table.
@@ -1075,6 +1077,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="only these point-layer variants (a part of their name: grid, canvas, SVG)",
     )
+    parser.add_argument(
+        "--postgis",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="also run the app against PostGIS holding N UMKM (default 1000000; "
+        "bench/pushdown.py loads them): first clusters and server memory for three sessions",
+    )
     parser.add_argument("--app-only", action="store_true", help="skip the static-HTML table")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
@@ -1116,6 +1126,17 @@ def main(argv: list[str] | None = None) -> int:
             "gzip), when the page opened and when it was opened again from the menu after "
             "visiting Beranda (0: served from the browser's cache, not re-downloaded). Ratios "
             "are to the stock page of the same run."
+        )
+    if args.postgis is not None:
+        from bench import pushdown  # it imports this module: only when asked
+
+        for n in args.postgis or [1_000_000]:
+            print(f"\n### The app on PostGIS ({n:,} UMKM, one run per session)\n")
+            print(pushdown.page_report(n, timeout_s=max(args.timeout, 600.0)))
+        print(
+            "\nEach session signs in (Beranda), then opens Peta UMKM from the menu; seconds "
+            "from the click to the first clusters, the server's RSS after sign-in and when the "
+            "page is idle. The first session after a start meets cold caches."
         )
     if layers:
         print("\n### The point layer alone (payload fetched as a file, headless Chromium)\n")

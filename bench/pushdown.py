@@ -35,6 +35,7 @@ until the first cluster is on screen is measured, with the server's RSS before a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -345,6 +346,37 @@ def browser_run(url: str, timeout_s: float) -> list[str]:
     ]
 
 
+@contextlib.contextmanager
+def loaded_schema(n: int, *, url: str | None = None) -> Iterator[tuple[str, Store]]:
+    """A PostGIS schema of its own holding ``n`` UMKM; yields its URL and store, then drops it."""
+    base = url or _base_url()
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    scoped = make_url(base).update_query_dict({"options": f"-csearch_path={schema},public"})
+    url_text = scoped.render_as_string(hide_password=False)
+    try:
+        store = load(url_text, n)
+        try:
+            yield url_text, store
+        finally:
+            store.close()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+        _say(f"dropped schema {schema}")
+
+
+def page_report(n: int, *, url: str | None = None, timeout_s: float = 600.0) -> str:
+    """Markdown: Peta UMKM opened by three sessions against PostGIS holding ``n`` UMKM."""
+    with loaded_schema(n, url=url) as (url_text, store):
+        total = store.count_umkm()
+        lines = browser_run(url_text, timeout_s)
+    return f"Peta UMKM against PostGIS holding {total:,} UMKM:\n\n" + "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Load, measure, print the Markdown report, drop the schema."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -355,18 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="browser timeout (s)")
     parser.add_argument("--skip-table", action="store_true", help="only the browser run")
     args = parser.parse_args(argv)
-    base = args.url or _base_url()
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema},public"})
-    url_text = url.render_as_string(hide_password=False)
-    try:
-        store = load(url_text, args.n)
+    with loaded_schema(args.n, url=args.url) as (url_text, store):
         total = store.count_umkm()
         lines = [] if args.skip_table else table(store, args.repeat)
-        store.close()
         print(f"# Push-down at {total:,} UMKM on PostGIS ({dt.datetime.now():%Y-%m-%d %H:%M})\n")
         print(
             f"{map_bench._cpu_model()}, {os.cpu_count()} CPUs, Python "
@@ -379,11 +402,6 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n" + "\n".join(browser_run(url_text, args.timeout)))
             except Exception as exc:
                 print(f"\nBrowser run failed: {type(exc).__name__}: {str(exc)[:500]}")
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-        _say(f"dropped schema {schema}")
     return 0
 
 

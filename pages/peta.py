@@ -34,7 +34,7 @@ from geo.core import settings
 from geo.core.access import sees_personal
 from geo.core.escape import markdown_text as md
 from geo.core.i18n import category_label, format_number
-from geo.core.register import STATUS
+from geo.core.register import STATUS, WEIGHT_COLUMN
 from geo.render import clustermap, mapview
 from geo.wilayah.citylayer import attribution
 from geo.wilayah.sentra import sentra_summary
@@ -289,11 +289,13 @@ flt = RegisterFilter(
 view = MapView(filter=flt, metric=metric, basemap=basemap, center=view.center, zoom=view.zoom)
 personal = sees_personal(ROLE)
 url = settings.database_url()
-rows, cov = _filtered(url, VERSION, flt, personal)
+_rows, cov = _filtered(url, VERSION, flt, personal)
+# Summaries and the profile from the database's counts of the filter: a rerun (every pan)
+# does no work per row, whatever the size of the register.
+counts = register_counts(flt)
 
 # --- summary -------------------------------------------------------------------------------
-# A count, not a selection: at 1,000,000 rows a boolean selection copies hundreds of MB per run.
-n_active = int(rows["status"].eq("aktif").sum())
+n_active = int(counts.loc[counts["status"].eq("aktif").fillna(False), WEIGHT_COLUMN].sum())
 flagged = flagged_kelurahan(cov)
 c1, c2, c3 = st.columns(3)
 c1.metric(tr("peta.jumlah_umkm"), format_number(n_active, LANG))
@@ -344,7 +346,7 @@ with right:
     if clicked is None:
         st.caption(tr("peta.profil_hint"))
     else:
-        profile = kelurahan_profile(cov, clicked, register=rows, sentra=sentra_all)
+        profile = kelurahan_profile(cov, clicked, register=counts, sentra=sentra_all)
         row = profile["coverage"]
         st.markdown(f"**{md(row['nama'])}** · {tr('peta.kecamatan')} {md(row['kecamatan'])}")
         p1, p2 = st.columns(2)
@@ -379,12 +381,12 @@ with left:
     st.subheader(tr("peta.ringkasan"))
     s1, s2 = st.columns(2)
     for column, target in (("sektor", s1), ("skala", s2)):
-        counts = counts_by(rows, column, lang=LANG)
+        per = counts_by(counts, column, lang=LANG)
         target.dataframe(
             pd.DataFrame(
                 {
-                    tr(f"peta.{column}"): counts["label"],
-                    tr("peta.jumlah"): [format_number(v, LANG) for v in counts["jumlah"]],
+                    tr(f"peta.{column}"): per["label"],
+                    tr("peta.jumlah"): [format_number(v, LANG) for v in per["jumlah"]],
                 }
             ),
             hide_index=True,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.analysis import kpi
 from geo.ingest import demo
 from geo.services import demo as demo_service
 from geo.store import Store
+from geo.wilayah import sentra as sentra_module
 from web import point_payloads
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -185,21 +185,24 @@ def test_the_rows_of_a_filter_are_one_shared_frame_never_changed(demo_url, monke
         return frame
 
     monkeypatch.setattr(Store, "read_umkm_selected", spy)
-    summarised = []
-    counts_by = kpi.counts_by
+    drawn = []
+    summary = sentra_module.sentra_summary
     monkeypatch.setattr(
-        kpi, "counts_by", lambda rows, *a, **k: summarised.append(rows) or counts_by(rows, *a, **k)
+        sentra_module,
+        "sentra_summary",
+        lambda sentra, rows: drawn.append(rows) or summary(sentra, rows),
     )
     first = _peta(demo_url, monkeypatch)
     first.session_state["peta_klik"] = Store(demo_url).kelurahan_layer()["kode"].iloc[0]
     first.run()
     assert not first.exception, [e.value for e in first.exception]
     assert any(s.value == "Profil kelurahan" for s in first.subheader)
-    second = _peta(demo_url, monkeypatch)
+    # Another metric: the second session builds its own map from the same rows.
+    second = _peta(demo_url, monkeypatch, query={"metrik": "umkm_per_km2"})
     assert _metric(second, "UMKM aktif") == _metric(first, "UMKM aktif") == 3_000
     # One read for the map and the clusters of both sessions (same filter, same role).
     assert len(reads) == 1
     frame, snapshot = reads[0]
-    # Both sessions summarised (by sector and by size) that very frame, not copies of it.
-    assert sum(rows is frame for rows in summarised) >= 4
+    # Both maps were drawn from that very frame, not from copies of it.
+    assert len(drawn) == 2 and all(rows is frame for rows in drawn)
     pd.testing.assert_frame_equal(frame, snapshot)

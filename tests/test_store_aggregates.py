@@ -203,6 +203,28 @@ def test_counts_by_category_equal_the_rows(loaded: Store) -> None:
     assert kpi.program_progress(counts) == kpi.program_progress(register)
 
 
+def test_kelurahan_profile_from_counts_equals_the_rows(loaded: Store) -> None:
+    # The map's profile panel reads the filter's counts, not its rows (every rerun, every pan).
+    from geo.analysis.coverage import kelurahan_profile
+
+    kel, sentra = loaded.kelurahan_layer(), loaded.read_sentra()
+    for flt in (RegisterFilter(), RegisterFilter(sektor=("kuliner", "fashion"))):
+        rows = loaded.read_umkm_selected(flt)
+        counts = loaded.umkm_counts(flt)
+        cov = coverage(kel, counts, loaded.read_sahabat(), loaded.read_visits(), as_of=AS_OF)
+        for kode in kel["kode"].head(12):
+            got = kelurahan_profile(cov, kode, register=counts, sentra=sentra)
+            expected = kelurahan_profile(cov, kode, register=rows, sentra=sentra)
+            for part in ("per_sektor", "per_skala"):
+                pd.testing.assert_series_equal(
+                    got[part].sort_index(),
+                    expected[part].sort_index(),
+                    check_index_type=False,
+                    check_dtype=False,
+                )
+                assert got[part].is_monotonic_decreasing
+
+
 def test_sentra_cards_from_counts_equal_the_rows(loaded: Store) -> None:
     # What Sentra UMKM (the public page) shows: UMKM per sentra counted by the database.
     from geo.analysis import publik

@@ -625,6 +625,15 @@ def flagged_kelurahan(cov: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return flagged.sort_values("peringkat", kind="mergesort").reset_index(drop=True)
 
 
+def _weighted_counts(rows: pd.DataFrame, column: str) -> pd.Series:
+    """``rows[column].value_counts()``, each row weighed by its number of UMKM."""
+    if WEIGHT_COLUMN not in rows.columns:
+        return rows[column].value_counts()
+    summed = rows.groupby(column, sort=False, observed=True)[WEIGHT_COLUMN].sum()
+    summed = summed[summed > 0].astype("int64")
+    return summed.sort_values(ascending=False, kind="stable").rename("count")
+
+
 def kelurahan_profile(
     cov: gpd.GeoDataFrame,
     kode: str,
@@ -641,7 +650,9 @@ def kelurahan_profile(
     kode
         Kelurahan kode (``35.73.KK.LLLL``).
     register
-        The register rows the page shows (already filtered).
+        The register rows the page shows (already filtered), or the same register given as
+        counts (``Store.umkm_counts``: each row weighed by its
+        :data:`geo.core.register.WEIGHT_COLUMN`).
     sentra
         Sentra table (``id``, ``nama``, ``komoditas``, ``kode_kelurahan``).
 
@@ -659,8 +670,8 @@ def kelurahan_profile(
     active = register[(register["kode_kelurahan"] == kode) & (register["status"] == "aktif")]
     return {
         "coverage": row,
-        "per_sektor": active["sektor"].value_counts(),
-        "per_skala": active["skala"].value_counts(),
+        "per_sektor": _weighted_counts(active, "sektor"),
+        "per_skala": _weighted_counts(active, "skala"),
         "sentra": sentra.loc[
             sentra["kode_kelurahan"] == kode, ["id", "nama", "komoditas"]
         ].reset_index(drop=True),
