@@ -1,12 +1,12 @@
 """Import the pages' heavy libraries in the background as soon as the server starts.
 
 Streamlit runs a page's script only when somebody opens it, so the first visitor of Peta UMKM
-after a restart used to wait for the imports of folium, the clustering and
-hot-spot code (SciPy) and mapclassify (scipy.stats): about four seconds on the benchmark
-machine before any data was read (issue 16, ``bench/map.py --app``). :func:`start` imports
-them in a daemon thread while the server is already answering; Python's import lock makes a
-page that needs a module before the thread got to it simply wait for that import to finish,
-so nothing is imported twice or half.
+after a restart used to wait for the imports of folium, the clustering and hot-spot code
+(SciPy, scikit-learn, libpysal, esda) and mapclassify (scipy.stats): about four seconds on
+the benchmark machine before any data was read (issue 16, ``bench/map.py --app``).
+:func:`start` imports them in a daemon thread while the server already answers; Python's
+import lock makes a page that needs a module before the thread got to it wait for that
+import to finish, so nothing is imported twice or half.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ MODULES: tuple[str, ...] = (
     "geo.render.clustermap",
     "geo.analysis.clusters",
     "geo.analysis.hotspots",
+    "libpysal.weights",  # the Gi* hot spots' neighbour weights
+    "esda",  # the Gi* statistic
+    "sklearn.cluster",  # DBSCAN of the cluster layer
     "geo.analysis.coverage",
     "geo.analysis.kpi",
     "altair",
