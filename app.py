@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+# The map component is declared in the process's first script run (usually the login page),
+# not when somebody first opens a map; web/warmup.py cannot do it (a component must be
+# declared in a script run).
+import streamlit_folium  # noqa: F401
+
 from geo.core.access import home_page, pages_for
 from geo.core.i18n import LANGUAGES
 from pages._auth import account_sidebar, refuse_unless_allowed

@@ -624,6 +624,32 @@ def app_markdown(runs: list[AppRun]) -> str:
     return "\n".join(lines)
 
 
+def app_summary_markdown(runs: list[AppRun], repeat: int) -> str:
+    """Markdown: per size, median first-clusters time of the page and of the stock page.
+
+    ``runs`` holds, for each repetition and size, the app's page then the stock page (as
+    :func:`app_runs` returns them); the ratio is of the medians, with each run's own ratio.
+    """
+    pairs: dict[str, list[tuple[float, float]]] = {}
+    for page, stock in zip(runs[::2], runs[1::2], strict=True):
+        if page.open_s is not None and stock.open_s is not None:
+            pairs.setdefault(page.name, []).append((page.open_s, stock.open_s))
+    lines = [
+        f"| Page | First clusters, median of {repeat} | Stock page, median | Ratio of medians "
+        "| Ratio in each run |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, times in pairs.items():
+        page_med = statistics.median(t for t, _ in times)
+        stock_med = statistics.median(s for _, s in times)
+        each = ", ".join(f"{t / s:.2f}×" for t, s in times)
+        lines.append(
+            f"| {name} | {page_med:.2f} s | {stock_med:.2f} s | **{page_med / stock_med:.2f}×** "
+            f"| {each} |"
+        )
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------------------
 # The point layer alone: 1,000,000 points, fetched, clustered, panned (issue 16)
 # --------------------------------------------------------------------------------------------
@@ -1078,6 +1104,14 @@ def main(argv: list[str] | None = None) -> int:
         help="only these point-layer variants (a part of their name: grid, canvas, SVG)",
     )
     parser.add_argument(
+        "--app-repeat",
+        type=int,
+        default=1,
+        metavar="K",
+        help="open the app and the stock page K times per size (fresh servers each time) and "
+        "also print the medians",
+    )
+    parser.add_argument(
         "--postgis",
         type=int,
         nargs="*",
@@ -1095,7 +1129,12 @@ def main(argv: list[str] | None = None) -> int:
         [] if args.app_only else run(tuple(args.sizes), repeat=args.repeat, timeout_s=args.timeout)
     )
     app_sizes = [] if args.app is None else (args.app or [30_000])
-    app = [r for n in app_sizes for r in app_runs(n, timeout_s=args.timeout)]
+    app = [
+        r
+        for _ in range(args.app_repeat)
+        for n in app_sizes
+        for r in app_runs(n, timeout_s=args.timeout)
+    ]
     layer_sizes = () if args.layer is None else tuple(args.layer or LAYER_SIZES)
     layers = (
         layer_runs(
@@ -1115,7 +1154,10 @@ def main(argv: list[str] | None = None) -> int:
     if rows:
         print(markdown(rows))
     if app:
-        print("\n### The running app (Streamlit, headless Chromium, one run)\n")
+        runs_text = "one run" if args.app_repeat == 1 else f"{args.app_repeat} runs"
+        print(f"\n### The running app (Streamlit, headless Chromium, {runs_text})\n")
+        if args.app_repeat > 1:
+            print(app_summary_markdown(app, args.app_repeat) + "\n")
         print(app_markdown(app))
         print(
             "\nFirst clusters: wall seconds from the menu click (the stock page: from goto, it "

@@ -24,6 +24,7 @@ _LOG = logging.getLogger("peta_umkm")
 MODULES: tuple[str, ...] = (
     "mapclassify",  # scipy.stats: the choropleth's Fisher-Jenks breaks
     "geo.render.mapview",
+    "pyogrio",  # geopandas' file engine: the shipped boundaries are read at the first map
     "geo.render.clustermap",
     "geo.analysis.clusters",
     "geo.analysis.hotspots",
@@ -35,7 +36,7 @@ MODULES: tuple[str, ...] = (
     "altair",
 )
 # Not streamlit_folium: it declares its component at import, which must happen in a script run
-# (imported from this thread, the map's iframe stayed empty).
+# (imported from this thread, the map's iframe stayed empty); app.py imports it.
 
 
 def warm_imports(modules: tuple[str, ...] = MODULES) -> dict[str, float]:
