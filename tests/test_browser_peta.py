@@ -17,6 +17,9 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map's points are clustered and drawn: markercluster's icons or the grid's mark (the
+#: demo's 21,270 UMKM are over mapview.GRID_MIN_POINTS, so they cluster on the grid).
+POINTS_DRAWN = ".marker-cluster, [data-umkm-loaded]"
 
 
 def _metric_value(page: Page, label: str) -> int:
@@ -43,7 +46,7 @@ def test_map_shows_clusters_legend_and_filters(
     box = iframe.bounding_box()
     assert box is not None and box["height"] > 400, f"map iframe is {box}"
     frame = page.frame_locator(MAP_IFRAME).last
-    expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(frame.locator(POINTS_DRAWN).first).to_be_visible(timeout=TIMEOUT_MS)
     expect(frame.locator(".peta-umkm-legend").first).to_be_visible()
     layers = frame.locator(".leaflet-control-layers-overlays")
     expect(layers).to_contain_text("Klaster UMKM")
@@ -53,6 +56,9 @@ def test_map_shows_clusters_legend_and_filters(
     )
     total = _metric_value(page, "UMKM aktif")
     assert total == 21_270
+    # The city-sized register clusters on the grid, every active UMKM drawn (the headline).
+    expect(frame.locator(f"[data-umkm-loaded='{total}']")).to_have_count(1)
+    expect(frame.locator(".marker-cluster")).to_have_count(0)
     page.wait_for_timeout(2_000)  # the map reports its position once: one more rerun
     expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=TIMEOUT_MS)
     _save_screenshot(page, tmp_path, "peta.png")
@@ -69,7 +75,7 @@ def test_map_shows_clusters_legend_and_filters(
     assert 0 < kuliner < total
     expect(page).to_have_url(re.compile(r"sektor=kuliner"), timeout=TIMEOUT_MS)
     expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=TIMEOUT_MS)
-    expect(page.frame_locator(MAP_IFRAME).locator(".marker-cluster").first).to_be_visible(
+    expect(page.frame_locator(MAP_IFRAME).locator(POINTS_DRAWN).first).to_be_visible(
         timeout=TIMEOUT_MS
     )
 
@@ -80,7 +86,7 @@ def test_clicking_a_kelurahan_opens_its_profile(
     page = browser_page
     _open_peta(page, app_server)
     frame = page.frame_locator(MAP_IFRAME).last
-    expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(frame.locator(POINTS_DRAWN).first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("Klik sebuah kelurahan di peta")).to_be_visible()
     # Hide the points, sentra and cluster hulls so the click lands on a kelurahan polygon.
     overlays = frame.locator(".leaflet-control-layers-overlays label")
@@ -143,7 +149,7 @@ def test_pan_and_zoom_do_not_resend_the_map(app_server: str, browser_page: Page)
     counter = _WebSocketBytes(page)
     _open_peta(page, app_server)
     frame = page.frame_locator(MAP_IFRAME).last
-    expect(frame.locator(".marker-cluster").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(frame.locator(POINTS_DRAWN).first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page).to_have_url(re.compile(r"zoom="), timeout=TIMEOUT_MS)  # position reported
     _settle(page)
     opened = counter.received
@@ -185,7 +191,7 @@ def test_pan_and_zoom_do_not_resend_the_map(app_server: str, browser_page: Page)
     assert iframe.get_attribute("src") == src
     assert iframe.get_attribute("srcdoc") == srcdoc
     assert inner.evaluate("window.__petaMark") == "tetap"
-    expect(frame.locator(".marker-cluster").first).to_be_visible()
+    expect(frame.locator(POINTS_DRAWN).first).to_be_visible()
 
 
 # --- the points come once over HTTP, cacheable, not over the WebSocket (issue 16) ------------

@@ -1090,8 +1090,12 @@ def add_sentra(
 _POINT_FIELDS = 5  # per point in the flat array: dlat, dlon, sector, skala, kelurahan
 #: From this many points a layer clusters on a grid in the browser instead of with
 #: Leaflet.markercluster, which needs about 4 s for 100,000 points and a minute for 1,000,000
-#: (``bench/map.py --layer``); the grid needs about 0.1 s and 1 s.
-GRID_MIN_POINTS = 50_000
+#: (``bench/map.py --layer``); the grid needs about 0.1 s and 1 s. At 20,000 points (the
+#: city's register is 21,270 and aims at 30,000) markercluster takes 0.5 s of a desktop CPU
+#: to cluster and pans at 45 fps at street zoom, the grid 0.1 s and 60 fps, with the same
+#: look at city zoom; a phone's CPU is several times slower. Smaller selections (a kecamatan,
+#: a sector) keep markercluster and its spiderfied stacks.
+GRID_MIN_POINTS = 20_000
 #: Side of a grid cluster cell in screen pixels (markercluster's ``maxClusterRadius`` is 60).
 GRID_CELL_PX = 80
 
