@@ -30,8 +30,8 @@ AS_OF = datetime.date(2026, 11, 1)
 
 
 def _awkward_rows(umkm: pd.DataFrame) -> pd.DataFrame:
-    """Six copies of demo rows with the values a filter or a count must handle."""
-    rows = umkm.iloc[[0, 1, 2, 3, 4, 5]].copy().reset_index(drop=True)
+    """Eight copies of demo rows with the values a filter, a count or a reader must handle."""
+    rows = umkm.iloc[[0, 1, 2, 3, 4, 5, 6, 7]].copy().reset_index(drop=True)
     rows["id"] = [f"ZZ-{i}" for i in range(len(rows))]
     rows["sentra_id"] = None
     rows.loc[0, "kode_kelurahan"] = None  # placed by lon/lat
@@ -42,6 +42,11 @@ def _awkward_rows(umkm: pd.DataFrame) -> pd.DataFrame:
     rows.loc[4, "tanggal_terkurasi"] = pd.NaT
     rows.loc[5, "nama_usaha"] = "Kopi ÉCLAIR 100%_asli"
     rows.loc[0, "nama_usaha"] = "Warung SARI rasa"
+    # Text a CSV reader could take for NULL or split: PostGIS reads rows with COPY ... CSV.
+    rows.loc[6, "nama_usaha"] = "NULL"
+    rows.loc[6, "pemilik"] = "NaN"
+    rows.loc[7, "nama_usaha"] = 'Toko "Maju", Jaya\nbaris dua'
+    rows.loc[7, "alamat"] = None
     return rows
 
 
@@ -128,6 +133,18 @@ def test_status_selects_what_the_map_draws(loaded: Store) -> None:
         got = loaded.read_umkm_selected(status=status).drop(columns="geometry")
         pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), obj=str(status))
     assert len(inactive) > 0 and register["status"].isna().any()
+
+
+def test_text_a_csv_reader_could_mistake_is_read_as_stored(loaded: Store) -> None:
+    # PostGIS hands the rows over as CSV (COPY ... TO STDOUT): "NULL" and "NaN" stay text,
+    # quotes, commas and line breaks stay inside their field, NULL stays <NA>.
+    rows = loaded.read_umkm_selected(personal=True).set_index("id")
+    assert rows.at["ZZ-6", "nama_usaha"] == "NULL"
+    assert rows.at["ZZ-6", "pemilik"] == "NaN"
+    assert rows.at["ZZ-7", "nama_usaha"] == 'Toko "Maju", Jaya\nbaris dua'
+    assert rows.at["ZZ-7", "alamat"] is pd.NA
+    assert pd.isna(rows.at["ZZ-4", "tanggal_terkurasi"])
+    assert rows["tanggal_terkurasi"].dtype == "datetime64[s]"
 
 
 def test_personal_columns_only_when_asked(loaded: Store) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from geo.core import register
 from geo.store.register import RegisterStore
-from geo.store.rows import CHUNK_IN, chunks, to_frame
+from geo.store.rows import CHUNK_IN, chunks, read_frame, to_frame
 from geo.store.schema import UMKM
 
 __all__ = [
@@ -306,7 +306,9 @@ class AggregateStore(RegisterStore):
         stmt = select(*(UMKM.c[k] for k in dtypes)).where(
             *selection_clauses(selection, status=status, dialect=self.dialect)
         )
-        frame = to_frame(self._selected(stmt), dtypes)
+        with self._engine.connect() as conn:
+            _prepare(conn)
+            frame = read_frame(conn, stmt, dtypes)
         frame = frame.sort_values("id", kind="stable", ignore_index=True)
         geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)

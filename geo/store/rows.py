@@ -11,6 +11,7 @@ transaction, in chunks that stay under SQLite's and PostgreSQL's bound-parameter
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "conform",
     "existing_values",
     "insert_records",
+    "read_frame",
     "to_frame",
     "to_records",
     "update_records",
@@ -173,6 +175,91 @@ def to_frame(rows: Sequence[Sequence[Any]], dtypes: Mapping[str, str]) -> pd.Dat
         else:
             data[col] = pd.Series(list(values), dtype=dtype)
     return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+def read_frame(conn: Connection, stmt: Any, dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """Run a SELECT of the ``dtypes`` columns (in that order) and return its rows as a frame.
+
+    On PostgreSQL with psycopg 3 the rows come with ``COPY (SELECT ...) TO STDOUT`` as CSV,
+    parsed by pyarrow: at 1,000,000 UMKM about 2 s where fetching Python row tuples and
+    building the columns from them took about 10 s (``bench/pushdown.py``). Elsewhere the
+    rows are fetched and built by :func:`to_frame`. Same frame either way (dtypes, ``<NA>``
+    for NULL, an empty string stays empty).
+
+    Parameters
+    ----------
+    conn
+        An open connection (inside its transaction).
+    stmt
+        A SQLAlchemy ``select`` of exactly the columns of ``dtypes``, in order.
+    dtypes
+        Column name to pandas dtype (``string``, ``float64``, ``datetime64[s]`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows in the statement's order, with a ``RangeIndex``.
+    """
+    dialect = conn.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        return _copy_out(conn, stmt, dtypes)
+    return to_frame(conn.execute(stmt).fetchall(), dtypes)
+
+
+def _copy_out(conn: Connection, stmt: Any, dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`read_frame` through ``COPY ... TO STDOUT (FORMAT csv)`` (psycopg 3, pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    # Parameters stay parameters: psycopg binds them client-side into the COPY statement.
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    buffer = io.BytesIO()
+    with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        query = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)"
+        with cursor.copy(query, compiled.params) as copy:
+            for block in copy:
+                buffer.write(block)
+    names = list(dtypes)
+    if not buffer.tell():
+        return to_frame([], dtypes)
+    arrow = {
+        "datetime": pa.date32(),
+        "float64": pa.float64(),
+        "int64": pa.int64(),
+        "bool": pa.bool_(),
+        "string": pa.string(),
+    }
+    arrow_types = {c: arrow[_dtype_kind(t)] for c, t in dtypes.items()}
+    table = pacsv.read_csv(
+        pa.BufferReader(buffer.getvalue()),
+        read_options=pacsv.ReadOptions(column_names=names),
+        # NULL is an unquoted empty field; "" (quoted) is an empty string. No other text is
+        # NULL: a business called "NULL" or "NaN" keeps its name.
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=arrow_types,
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    data: dict[str, Any] = {}
+    for col, dtype in dtypes.items():
+        values = table.column(col)
+        kind = _dtype_kind(dtype)
+        if kind == "datetime":
+            data[col] = pd.Series(values.to_numpy().astype("datetime64[us]")).astype(dtype)
+        elif kind == "string":
+            data[col] = pd.Series(pd.array(values, dtype=dtype))
+        else:
+            data[col] = pd.Series(values.to_numpy(), dtype=dtype)
+    return pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
+
+
+def _dtype_kind(dtype: str) -> str:
+    if dtype.startswith("datetime64"):
+        return "datetime"
+    return dtype if dtype in ("float64", "int64", "bool") else "string"
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
