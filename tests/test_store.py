@@ -1129,8 +1129,13 @@ def test_postgis_geometry_follows_lon_lat_with_gist_indexes(postgis_url: str) ->
                     text("SELECT id, ST_AsText(geom) || ' ' || ST_SRID(geom) FROM umkm")
                 ).fetchall()
             )
+            # Only this test's schema: pg_get_indexdef on another worker's schema being
+            # dropped at that moment fails with "cache lookup failed" (seen with -n 2).
             indexes = conn.execute(
-                text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%geom'")
+                text(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND indexname LIKE '%geom'"
+                )
             ).fetchall()
             sentra_srid = conn.scalar(text("SELECT DISTINCT ST_SRID(geom) FROM sentra"))
         assert rows["U001"] == "POINT(112.7 -7.9) 4326"
