@@ -64,6 +64,7 @@ __all__ = [
     "kelurahan_profile",
     "priority",
     "reason_codes",
+    "tally",
     "umkm_weights",
 ]
 
@@ -432,6 +433,27 @@ def umkm_weights(register: pd.DataFrame) -> NDArray[np.int64]:
     return np.ones(len(register), dtype="int64")
 
 
+def tally(keys: pd.Series, weights: NDArray[np.int64]) -> pd.Series:
+    """``keys.value_counts(sort=True)``, each key weighed by its row's number of UMKM.
+
+    Parameters
+    ----------
+    keys
+        One key per row (missing keys are not counted).
+    weights
+        UMKM per row, as from :func:`umkm_weights` (all 1 for a plain register).
+
+    Returns
+    -------
+    pandas.Series
+        Named ``count``, indexed by key, largest first (ties in order of first appearance).
+    """
+    if bool((weights == 1).all()):
+        return keys.value_counts(sort=True)
+    summed = pd.Series(weights, index=keys.index).groupby(keys, sort=False).sum()
+    return summed.sort_values(ascending=False, kind="stable").rename("count")
+
+
 def _count(
     keys: pd.Series,
     mask: NDArray[np.bool_],
@@ -625,15 +647,6 @@ def flagged_kelurahan(cov: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return flagged.sort_values("peringkat", kind="mergesort").reset_index(drop=True)
 
 
-def _weighted_counts(rows: pd.DataFrame, column: str) -> pd.Series:
-    """``rows[column].value_counts()``, each row weighed by its number of UMKM."""
-    if WEIGHT_COLUMN not in rows.columns:
-        return rows[column].value_counts()
-    summed = rows.groupby(column, sort=False, observed=True)[WEIGHT_COLUMN].sum()
-    summed = summed[summed > 0].astype("int64")
-    return summed.sort_values(ascending=False, kind="stable").rename("count")
-
-
 def kelurahan_profile(
     cov: gpd.GeoDataFrame,
     kode: str,
@@ -670,8 +683,8 @@ def kelurahan_profile(
     active = register[(register["kode_kelurahan"] == kode) & (register["status"] == "aktif")]
     return {
         "coverage": row,
-        "per_sektor": _weighted_counts(active, "sektor"),
-        "per_skala": _weighted_counts(active, "skala"),
+        "per_sektor": tally(active["sektor"], umkm_weights(active)),
+        "per_skala": tally(active["skala"], umkm_weights(active)),
         "sentra": sentra.loc[
             sentra["kode_kelurahan"] == kode, ["id", "nama", "komoditas"]
         ].reset_index(drop=True),

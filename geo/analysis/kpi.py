@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geo.analysis.coverage import coverage, umkm_weights
+from geo.analysis.coverage import coverage, tally, umkm_weights
 from geo.core.i18n import UNKNOWN_CATEGORY, category_label, format_number, format_percent, t
 from geo.core.register import SECTORS, SIZE_CLASSES, STATUS
 from geo.core.settings import CURATED_EARLIER, CURATED_TARGET, DATA_DIR, KECAMATAN_NAMES
@@ -117,14 +117,6 @@ def _active(register: pd.DataFrame) -> pd.DataFrame:
 def _total(register: pd.DataFrame) -> int:
     """Return the number of UMKM in a register or a register given as counts."""
     return int(umkm_weights(register).sum())
-
-
-def _tally(keys: pd.Series, weights: NDArray[np.int64]) -> pd.Series:
-    """``keys.value_counts(sort=True)``, each key weighed by its row's number of UMKM."""
-    if bool((weights == 1).all()):
-        return keys.value_counts(sort=True)
-    summed = pd.Series(weights, index=keys.index).groupby(keys, sort=False).sum()
-    return summed.sort_values(ascending=False, kind="stable").rename("count")
 
 
 def program_progress(
@@ -228,7 +220,7 @@ def counts_by(
     keys = rows[source].astype("string")
     if column == "kecamatan":
         keys = keys.str[:_KECAMATAN_KODE_LENGTH]
-    counts = _tally(keys.fillna(UNKNOWN_CATEGORY), umkm_weights(rows))
+    counts = tally(keys.fillna(UNKNOWN_CATEGORY), umkm_weights(rows))
     if order is None:
         unknown = counts.index == UNKNOWN_CATEGORY
         counts = pd.concat([counts[~unknown], counts[unknown]])

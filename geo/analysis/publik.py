@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 import numpy as np
 import pandas as pd
 
-from geo.analysis.coverage import umkm_weights
+from geo.analysis.coverage import tally, umkm_weights
 from geo.core import settings
 from geo.core.escape import spreadsheet_frame
 from geo.core.i18n import format_number, t
@@ -224,9 +224,7 @@ def sentra_cards(
         reg = register
         if "status" in reg.columns:
             reg = reg[reg["status"] == "aktif"]
-        weights = pd.Series(umkm_weights(reg), index=reg.index)
-        keys = reg["sentra_id"].astype("string")
-        per = weights[keys.notna()].groupby(keys.dropna().astype(str)).sum()
+        per = tally(reg["sentra_id"].astype("string"), umkm_weights(reg))
         counts = rows["id"].astype(str).map(per).fillna(0).astype("int64")
     names: dict[str, str] = {}
     if kelurahan is not None and len(kelurahan):

@@ -189,10 +189,11 @@ def _prepare(conn: Connection) -> None:
 class AggregateStore(RegisterStore):
     """Counts and map points of a filtered register, computed by the database."""
 
-    def _selected(self, stmt: Any) -> list[Any]:
+    def _read_frame(self, stmt: Any, dtypes: dict[str, str]) -> pd.DataFrame:
+        """Run ``stmt`` (selecting the ``dtypes`` columns in order) into a frame."""
         with self._engine.connect() as conn:
             _prepare(conn)
-            return list(conn.execute(stmt).fetchall())
+            return read_frame(conn, stmt, dtypes)
 
     def umkm_counts(
         self,
@@ -262,11 +263,10 @@ class AggregateStore(RegisterStore):
             *selection_clauses(selection, status=status, dialect=self.dialect)
         )
         stmt = stmt.group_by(*keys)
-        rows = self._selected(stmt)
         dtypes = {b: register.UMKM_COLUMNS[b] for b in by}
         if "kode_kelurahan" in by:
             dtypes |= {"lon": "float64", "lat": "float64"}
-        frame = to_frame(rows, {**dtypes, register.WEIGHT_COLUMN: "int64"})
+        frame = self._read_frame(stmt, {**dtypes, register.WEIGHT_COLUMN: "int64"})
         if "kode_kelurahan" not in by:
             frame = frame.assign(lon=np.nan, lat=np.nan)
         columns = [*by, "lon", "lat"]
@@ -306,9 +306,7 @@ class AggregateStore(RegisterStore):
         stmt = select(*(UMKM.c[k] for k in dtypes)).where(
             *selection_clauses(selection, status=status, dialect=self.dialect)
         )
-        with self._engine.connect() as conn:
-            _prepare(conn)
-            frame = read_frame(conn, stmt, dtypes)
+        frame = self._read_frame(stmt, dtypes)
         frame = frame.sort_values("id", kind="stable", ignore_index=True)
         geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)

@@ -167,10 +167,11 @@ def to_frame(rows: Sequence[Sequence[Any]], dtypes: Mapping[str, str]) -> pd.Dat
     columns = list(zip(*rows, strict=True)) if n else [() for _ in dtypes]
     data: dict[str, Any] = {}
     for (col, dtype), values in zip(dtypes.items(), columns, strict=True):
-        if dtype.startswith("datetime64"):
+        kind = _dtype_kind(dtype)
+        if kind == "datetime":
             arr = np.array(values, dtype="datetime64[us]")
             data[col] = pd.Series(arr.astype(dtype))
-        elif dtype in ("float64", "bool", "int64"):
+        elif kind != "string":
             data[col] = pd.Series(np.array(values, dtype=dtype))
         else:
             data[col] = pd.Series(list(values), dtype=dtype)
@@ -196,7 +197,8 @@ def read_frame(conn: Connection, stmt: Any, dtypes: Mapping[str, str]) -> pd.Dat
     stmt
         A SQLAlchemy ``select`` of exactly the columns of ``dtypes``, in order.
     dtypes
-        Column name to pandas dtype (``string``, ``float64``, ``datetime64[s]`` ...).
+        Column name to pandas dtype (``string``, ``float64``, ``datetime64[s]`` ...); a
+        ``datetime64`` column must be an SQL ``DATE`` (read as a day on PostgreSQL).
 
     Returns
     -------
@@ -265,6 +267,7 @@ def _copy_out(conn: Connection, stmt: Any, dtypes: Mapping[str, str]) -> pd.Data
 
 
 def _dtype_kind(dtype: str) -> str:
+    """``datetime``, ``float64``, ``int64``, ``bool`` or (any other dtype) ``string``."""
     if dtype.startswith("datetime64"):
         return "datetime"
     return dtype if dtype in ("float64", "int64", "bool") else "string"
